@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .issues import Issue, ScenarioInvalid
-from .methods import DATA_METHOD_FUNCS, Explain, LeafInput, _n, _pct
+from .methods import DATA_METHOD_FUNCS, Explain, LeafInput, _n, _ns, _pcts
 from .numbers import competition_rank, round2_array
 from .result import Result
 from .schema import NEEDS, Model, Node, parse
@@ -189,16 +189,18 @@ class _Run:
             combined = np.full(self.N, np.nan)
             combined[ok] = wsum[ok] / wtot[ok]
             self.scores[j, ok] = node.points * combined[ok] / 100
-            parts: dict[int, list[str]] = {}
-            for u, g, c, mean, tr in zip(cu.tolist(), cg.tolist(), counts.tolist(), means.tolist(), trimmed.tolist()):
-                parts.setdefault(u, []).append(
-                    f"{m.group_names[group_ids[g]]}({c}人{'，去掉最高最低' if tr else ''}) {mean:.2f} × 权重 {_n(weights[g])}")
             idx = np.flatnonzero(ok)
-            P = node.points
+            cells = (cu, cg, counts, means, trimmed)
 
-            def explain(idx: np.ndarray = idx, parts: dict = parts, combined: np.ndarray = combined, P: float = P) -> list[str]:
-                return ["；".join(parts[u]) + f" → 加权 {combined[u]:.4f} × {_n(P)}/100 = {P * combined[u] / 100:.2f}"
-                        for u in idx.tolist()]
+            def explain(idx: np.ndarray = idx, cells: tuple = cells, combined: np.ndarray = combined,
+                        P: float = node.points) -> list[str]:
+                labels = [f"{m.group_names[g]}({{}}人{{}}) {{:.2f}} × 权重 {_n(m.group_weights[g])}" for g in group_ids]
+                parts: dict[int, list[str]] = {}
+                for u, g, c, mean, tr in zip(*(x.tolist() for x in cells)):
+                    parts.setdefault(u, []).append(labels[g].format(c, "，去掉最高最低" if tr else "", mean))
+                p_s = _n(P)
+                return ["；".join(parts[u]) + f" → 加权 {combined[u]:.4f} × {p_s}/100 = {si:.2f}"
+                        for u, si in zip(idx.tolist(), round2_array(P * combined[idx] / 100).tolist())]
 
             self.explain[j] = (idx, explain)
 
@@ -249,12 +251,15 @@ class _Run:
                         rate: np.ndarray = rate, used: np.ndarray = used, fallback: np.ndarray = fallback,
                         P: float = P) -> list[str]:
                 out = []
-                for u in idx.tolist():
-                    own = f"答卷 {_n(total[u])} 份，满意率 {_pct(rate[u])}，平均 {mean[u]:.2f}" if total[u] > 0 else "无答卷"
-                    if fallback[u]:
-                        out.append(f"{own}；样本不足，按同组平均 {used[u]:.2f} × {_n(P)}/100 = {P * used[u] / 100:.2f}")
+                p_s = _n(P)
+                for n_s, r_s, n, mu, fb, us, si in zip(
+                        _ns(total[idx]), _pcts(rate[idx]), total[idx].tolist(), mean[idx].tolist(),
+                        fallback[idx].tolist(), used[idx].tolist(), round2_array(P * used[idx] / 100).tolist()):
+                    own = f"答卷 {n_s} 份，满意率 {r_s}，平均 {mu:.2f}" if n > 0 else "无答卷"
+                    if fb:
+                        out.append(f"{own}；样本不足，按同组平均 {us:.2f} × {p_s}/100 = {si:.2f}")
                     else:
-                        out.append(f"{own} × {_n(P)}/100 = {P * used[u] / 100:.2f}")
+                        out.append(f"{own} × {p_s}/100 = {si:.2f}")
                 return out
 
             self.explain[j] = (idx, explain)

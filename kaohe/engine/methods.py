@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .numbers import competition_rank, place_share
+from .numbers import competition_rank, place_share, round2_array
 from .schema import Node
 
 Explain = Callable[[], list[str]]
@@ -34,12 +34,26 @@ class LeafOutput:
 
 
 def _n(x: float) -> str:
-    """A number for an explain text: no trailing zeros, no float noise."""
-    return f"{x:.6f}".rstrip("0").rstrip(".") if np.isfinite(x) else str(x)
+    """One number for an explain text, as short as it reads: 96, 6.3, 0.125."""
+    return _ns(np.array([x]))[0]
+
+
+def _ns(a: np.ndarray) -> list[str]:
+    """Numbers for explain texts, a whole column at a time (texts run to hundreds of thousands)."""
+    return [s[:-2] if s.endswith(".0") else s for s in map(repr, np.round(a, 6).tolist())]
+
+
+def _f2(a: np.ndarray) -> list[str]:
+    """Scores as shown: rounded as the spec rounds them, two decimals."""
+    return [f"{v:.2f}" for v in round2_array(a).tolist()]
 
 
 def _pct(x: float) -> str:
     return f"{x * 100:.2f}%"
+
+
+def _pcts(a: np.ndarray) -> list[str]:
+    return [f"{v:.2f}%" for v in (a * 100).tolist()]
 
 
 def _groups(codes: np.ndarray) -> tuple[np.ndarray, int]:
@@ -66,18 +80,17 @@ def completion(node: Node, P: float, x: LeafInput) -> LeafOutput:
 
     def explain() -> list[str]:
         higher = node.direction == "higher"
+        cap_s, floor_s, p_s = _pct(cap), _pct(floor), _n(P)
         out = []
-        for ai, ti, ri, si in zip(a.tolist(), t.tolist(), r.tolist(), s.tolist()):
+        for ai, As, Ts, ri, rs, si in zip(a.tolist(), _ns(a), _ns(t), r.tolist(), _pcts(r), _f2(s)):
             if not higher and ai <= 0:
-                rate = f"实际 {_n(ai)} ≤ 0，完成率按封顶 {_pct(cap)} 计"
+                rate = f"实际 {As} ≤ 0，完成率按封顶 {cap_s} 计"
             else:
-                num, den = (ai, ti) if higher else (ti, ai)
-                rate = f"完成率 {_pct(ri)} ({_n(num)} / {_n(den)})"
+                rate = f"完成率 {rs} ({As} / {Ts})" if higher else f"完成率 {rs} ({Ts} / {As})"
             if ri < floor or ri < 0:
-                out.append(f"{rate}，低于下限 {_pct(floor)}，得 0")
+                out.append(f"{rate}，低于下限 {floor_s}，得 0")
             else:
-                capped = f"，封顶 {_pct(cap)}" if ri > cap else ""
-                out.append(f"{rate}{capped} × {_n(P)} = {si:.2f}")
+                out.append(f"{rate}{'，封顶 ' + cap_s if ri > cap else ''} × {p_s} = {si}")
         return out
 
     return LeafOutput(s, explain, errors)
@@ -100,14 +113,10 @@ def efficacy(node: Node, P: float, x: LeafInput) -> LeafOutput:
     s = np.where(same, P, P * (base + (100 - base) * d) / 100)
 
     def explain() -> list[str]:
-        out = []
-        for ai, bi, wi, di, si, sm in zip(a.tolist(), best.tolist(), worst.tolist(), d.tolist(), s.tolist(), same.tolist()):
-            if sm:
-                out.append(f"满意值与不允许值相同 ({_n(bi)})，得满分 {si:.2f}")
-            else:
-                out.append(f"功效系数 d = ({_n(ai)} − {_n(wi)}) / ({_n(bi)} − {_n(wi)}) = {di:.4f}；"
-                           f"{_n(P)} × ({_n(base)} + {_n(100 - base)} × d) / 100 = {si:.2f}")
-        return out
+        tail = f"{_n(P)} × ({_n(base)} + {_n(100 - base)} × d) / 100"
+        return [f"满意值与不允许值相同 ({bi})，得满分 {si}" if sm else
+                f"功效系数 d = ({ai} − {wi}) / ({bi} − {wi}) = {di:.4f}；{tail} = {si}"
+                for ai, bi, wi, di, si, sm in zip(_ns(a), _ns(best), _ns(worst), d.tolist(), _f2(s), same.tolist())]
 
     return LeafOutput(s, explain)
 
@@ -119,9 +128,10 @@ def rank(node: Node, P: float, x: LeafInput) -> LeafOutput:
     s = P * place_share(r, n, floor)
 
     def explain() -> list[str]:
-        return [f"实际 {_n(ai)}，组内第 {ri}/{ni} 名 → {_n(P)} × (1 − {_n(1 - floor)} × {ri - 1}/{max(ni - 1, 1)}) = {si:.2f}"
-                if ni > 1 else f"实际 {_n(ai)}，组内仅 1 个单位，得满分 {si:.2f}"
-                for ai, ri, ni, si in zip(a.tolist(), r.tolist(), n.tolist(), s.tolist())]
+        p_s, f_s = _n(P), _n(1 - floor)
+        return [f"实际 {ai}，组内第 {ri}/{ni} 名 → {p_s} × (1 − {f_s} × {ri - 1}/{ni - 1}) = {si}"
+                if ni > 1 else f"实际 {ai}，组内仅 1 个单位，得满分 {si}"
+                for ai, ri, ni, si in zip(_ns(a), r.tolist(), n.tolist(), _f2(s))]
 
     return LeafOutput(s, explain)
 
@@ -136,10 +146,10 @@ def external_rank(node: Node, P: float, x: LeafInput) -> LeafOutput:
     s = np.where(a <= bar, P, np.maximum(P - step * (a - bar), P * floor))
 
     def explain() -> list[str]:
-        return [f"外部排名第 {_n(ai)} 名，在前 {_n(bar)} 名内，得满分 {si:.2f}" if ai <= bar else
-                f"外部排名第 {_n(ai)} 名，超出前 {_n(bar)} 名 {_n(ai - bar)} 位 × {_n(step)} 分 → "
-                f"max({_n(P)} − {_n(step * (ai - bar))}, {_n(P * floor)}) = {si:.2f}"
-                for ai, si in zip(a.tolist(), s.tolist())]
+        bar_s, step_s, p_s, low_s = _n(bar), _n(step), _n(P), _n(P * floor)
+        return [f"外部排名第 {As} 名，在前 {bar_s} 名内，得满分 {si}" if ai <= bar else
+                f"外部排名第 {As} 名，超出前 {bar_s} 名 {Os} 位 × {step_s} 分 → max({p_s} − {Ds}, {low_s}) = {si}"
+                for ai, As, Os, Ds, si in zip(a.tolist(), _ns(a), _ns(a - bar), _ns(step * (a - bar)), _f2(s))]
 
     return LeafOutput(s, explain, errors)
 
@@ -179,17 +189,13 @@ def threshold(node: Node, P: float, x: LeafInput) -> LeafOutput:
 
     def explain() -> list[str]:
         what = "完成率" if basis == "rate" else "实际"
-        out = []
-        for vi, bi, si in zip(v.tolist(), hit_band.tolist(), s.tolist()):
-            shown = _pct(vi) if basis == "rate" and np.isfinite(vi) else _n(vi)
-            if bi < 0:
-                out.append(f"{what} {shown} 未达到任何档次，得 0")
-            else:
-                edge, sh = ordered[bi]
-                rel = "≤" if ascending else "≥"
-                edge_s = _pct(edge) if basis == "rate" else _n(edge)
-                out.append(f"{what} {shown} {rel} {edge_s} 档，得分比例 {_pct(sh)} × {_n(P)} = {si:.2f}")
-        return out
+        rel = "≤" if ascending else "≥"
+        bands_s = [(_pct(edge) if basis == "rate" else _n(edge), _pct(sh)) for edge, sh in ordered]
+        shown = _pcts(v) if basis == "rate" else _ns(v)
+        p_s = _n(P)
+        return [f"{what} {vs} 未达到任何档次，得 0" if bi < 0 else
+                f"{what} {vs} {rel} {bands_s[bi][0]} 档，得分比例 {bands_s[bi][1]} × {p_s} = {si}"
+                for vs, bi, si in zip(shown, hit_band.tolist(), _f2(s))]
 
     return LeafOutput(s, explain, errors)
 
@@ -203,8 +209,9 @@ def deduction(node: Node, P: float, x: LeafInput) -> LeafOutput:
     s = np.maximum(P - per * a, floor * P)
 
     def explain() -> list[str]:
-        return [f"{_n(ai)} 项 × 每项扣 {_n(per)} 分：max({_n(P)} − {_n(per * ai)}, {_n(floor * P)}) = {si:.2f}"
-                for ai, si in zip(a.tolist(), s.tolist())]
+        per_s, p_s, low_s = _n(per), _n(P), _n(floor * P)
+        return [f"{ai} 项 × 每项扣 {per_s} 分：max({p_s} − {di}, {low_s}) = {si}"
+                for ai, di, si in zip(_ns(a), _ns(per * a), _f2(s))]
 
     return LeafOutput(s, explain, errors)
 
@@ -217,9 +224,9 @@ def binary(node: Node, P: float, x: LeafInput) -> LeafOutput:
 
     def explain() -> list[str]:
         rel = "≥" if node.direction == "higher" else "≤"
-        return [f"实际 {_n(ai)} {rel} 目标 {_n(ti)}，达标，得 {si:.2f}" if oi else
-                f"实际 {_n(ai)} 未达目标 {_n(ti)}，得 {_n(partial * 100)}% × {_n(P)} = {si:.2f}"
-                for ai, ti, oi, si in zip(a.tolist(), t.tolist(), ok.tolist(), s.tolist())]
+        part_s, p_s = _pct(partial), _n(P)
+        return [f"实际 {ai} {rel} 目标 {ti}，达标，得 {si}" if oi else f"实际 {ai} 未达目标 {ti}，得 {part_s} × {p_s} = {si}"
+                for ai, ti, oi, si in zip(_ns(a), _ns(t), ok.tolist(), _f2(s))]
 
     return LeafOutput(s, explain)
 
@@ -233,7 +240,8 @@ def manual(node: Node, P: float, x: LeafInput) -> LeafOutput:
     s = a.copy()
 
     def explain() -> list[str]:
-        return [f"牵头单位直接评分 {si:.2f} (满分 {_n(P)})" for si in s.tolist()]
+        p_s = _n(P)
+        return [f"牵头单位直接评分 {si} (满分 {p_s})" for si in _f2(s)]
 
     return LeafOutput(s, explain, errors)
 
@@ -259,11 +267,12 @@ def growth_rank(node: Node, P: float, x: LeafInput) -> LeafOutput:
     s = P * (w["increment"] * q_inc + w["growth"] * q_gro + w["gap"] * q_gap)
 
     def explain() -> list[str]:
-        return [f"增量 {_n(ii)} 第{ri}名、增速 {_pct(gi)} 第{rg}名、目标差值 {_n(di)} 第{rd}名 (共{ni}个)；"
-                f"{_n(P)} × ({_n(w['increment'])}×{qi:.4f} + {_n(w['growth'])}×{qg:.4f} + {_n(w['gap'])}×{qd:.4f}) = {si:.2f}"
+        p_s, wi, wg, wd = _n(P), _n(w["increment"]), _n(w["growth"]), _n(w["gap"])
+        return [f"增量 {ii} 第{ri}名、增速 {gi} 第{rg}名、目标差值 {di} 第{rd}名 (共{ni}个)；"
+                f"{p_s} × ({wi}×{qi:.4f} + {wg}×{qg:.4f} + {wd}×{qd:.4f}) = {si}"
                 for ii, gi, di, ri, rg, rd, ni, qi, qg, qd, si in zip(
-                    inc.tolist(), growth.tolist(), gap.tolist(), r_inc.tolist(), r_gro.tolist(), r_gap.tolist(),
-                    n.tolist(), q_inc.tolist(), q_gro.tolist(), q_gap.tolist(), s.tolist())]
+                    _ns(inc), _pcts(growth), _ns(gap), r_inc.tolist(), r_gro.tolist(), r_gap.tolist(),
+                    n.tolist(), q_inc.tolist(), q_gro.tolist(), q_gap.tolist(), _f2(s))]
 
     return LeafOutput(s, explain, errors)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,12 +54,13 @@ class Result:
         for j, (s_sum, p_sum) in self.child_sums.items():
             node = m.nodes[j]
             row = texts[j]
-            scores = self.scores[j]
+            scores = round2_array(self.scores[j]).tolist()
+            sums = round2_array(s_sum).tolist()
             for u in np.flatnonzero(self.app[j]).tolist():
                 if node.points is None or abs(p_sum[u] - node.points) < 1e-9:
-                    row[u] = f"下级得分合计 {s_sum[u]:.2f}"
+                    row[u] = f"下级得分合计 {sums[u]:.2f}"
                 else:
-                    row[u] = (f"下级得分合计 {s_sum[u]:.2f} ÷ 适用下级分值 {_n(p_sum[u])} × 本级分值 {_n(node.points)}"
+                    row[u] = (f"下级得分合计 {sums[u]:.2f} ÷ 适用下级分值 {_n(p_sum[u])} × 本级分值 {_n(node.points)}"
                               f" = {scores[u]:.2f}")
         return texts
 
@@ -67,6 +69,16 @@ class Result:
         return self.model.settings.grades[g].name if g >= 0 else None
 
     def to_dict(self) -> dict[str, Any]:
+        # Hundreds of thousands of small dicts and no cycles: the collector would only rescan them.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._to_dict()
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _to_dict(self) -> dict[str, Any]:
         m = self.model
         scores = round2_array(self.scores).T.tolist()
         points = round2_array(self.points).T.tolist()
