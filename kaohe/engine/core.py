@@ -151,16 +151,16 @@ class _Run:
             sel = (m.r_node == j)
             sel[sel] = self.app[j, m.r_unit[sel]]
             unit, group, rater, score = m.r_unit[sel], m.r_group[sel], m.r_rater[sel], m.r_score[sel]
-            # the same rater twice for the same unit and group
-            key = (unit * G + group) * (int(rater.max()) + 1 if len(rater) else 1) + rater
-            uk, cnt = np.unique(key, return_counts=True)
-            for k in np.flatnonzero(cnt > 1):
-                u = int(uk[k] // ((int(rater.max()) + 1) * G))
-                self.err("duplicate_rating", u, node, f"同一评分人对 {m.unit_ids[u]} 在 {node.id} 上评了 {cnt[k]} 次")
             used = node.param("groups")
-            if used is not None:
+            if used is not None:  # ratings from other groups are ignored, as if not given
                 keep = np.isin(group, [group_ids.index(g) for g in used])
-                unit, group, score = unit[keep], group[keep], score[keep]
+                unit, group, rater, score = unit[keep], group[keep], rater[keep], score[keep]
+            # the same rater twice for the same unit and group
+            n_raters = int(rater.max()) + 1 if len(rater) else 1
+            uk, cnt = np.unique((unit * G + group) * n_raters + rater, return_counts=True)
+            for k in np.flatnonzero(cnt > 1):
+                u = int(uk[k] // (n_raters * G))
+                self.err("duplicate_rating", u, node, f"同一评分人对 {m.unit_ids[u]} 在 {node.id} 上评了 {cnt[k]} 次")
             out = (score < 0) | (score > 100)
             for k in np.flatnonzero(out):
                 self.err("rating_out_of_range", int(unit[k]), node, f"评分 {_n(score[k])} 不在 0–100 之间")

@@ -175,7 +175,8 @@ def threshold(node: Node, P: float, x: LeafInput) -> LeafOutput:
     else:
         v = a
         ascending = node.direction == "lower"
-    ordered = sorted(bands, key=lambda b: b[0], reverse=not ascending)
+    # The engine orders the bands itself; of two bands with the same edge the better share wins.
+    ordered = sorted(bands, key=lambda b: (b[0], -b[1])) if ascending else sorted(bands, reverse=True)
     share = np.zeros(a.shape)
     hit_band = np.full(a.shape, -1)
     for i, (edge, sh) in enumerate(ordered):

@@ -528,8 +528,10 @@ def _share(v: Any) -> bool:
 
 
 def _parse_grades(grades: Any, err: _Errors) -> list[Grade]:
-    if not isinstance(grades, list) or not grades:
-        err.add("bad_grades", "settings.grades 应为非空列表 (grades must be a non-empty list)")
+    if not isinstance(grades, list):
+        err.add("bad_grades", "settings.grades 应为列表 (grades must be a list)")
+        return []
+    if not grades:  # an empty list: no grades, as when the key is absent
         return []
     out: list[Grade] = []
     ok = True
