@@ -164,6 +164,7 @@ class _Run:
             out = (score < 0) | (score > 100)
             for k in np.flatnonzero(out):
                 self.err("rating_out_of_range", int(unit[k]), node, f"评分 {_n(score[k])} 不在 0–100 之间")
+            given = np.bincount(unit, minlength=self.N) > 0  # an out-of-range rating is still a rating given
             unit, group, score = unit[~out], group[~out], score[~out]
             trim_min = int(node.param("trim_min", 5))
             order = np.lexsort((score, group, unit))
@@ -182,7 +183,7 @@ class _Run:
             wtot = np.bincount(cu, weights=weights[cg], minlength=self.N)
             rated = np.bincount(cu, minlength=self.N) > 0
             mask = self.app[j]
-            for u in np.flatnonzero(mask & ~(rated & (wtot > 0))):
+            for u in np.flatnonzero(mask & ~(rated & (wtot > 0)) & ~(given & ~rated)):
                 why = "没有任何评分" if not rated[u] else "只有权重为 0 的评议组评分"
                 self.err("no_ratings", int(u), node, f"{m.unit_names[u]} 在评议指标 {node.id} {node.name} 上{why} (no ratings)")
             ok = mask & rated & (wtot > 0)
@@ -213,6 +214,13 @@ class _Run:
             sel = m.s_node == j
             sel[sel] = self.app[j, m.s_unit[sel]]
             unit, value, count = m.s_unit[sel], m.s_value[sel], m.s_count[sel]
+            unknown = np.isnan(value)
+            if unknown.any():
+                known = "、".join(m.settings.choices)
+                for u, row in zip(unit[unknown].tolist(), m.s_row[sel][unknown].tolist()):
+                    self.err("unknown_choice", u, node, f"responses[{row}]: 未知选项 {m.s_choices[row]!r}；"
+                             f"可选: {known} (unknown choice)")
+                unit, value, count = unit[~unknown], value[~unknown], count[~unknown]
             total = np.bincount(unit, weights=count, minlength=self.N)
             wsum = np.bincount(unit, weights=count * value, minlength=self.N)
             approve = np.bincount(unit, weights=count * (value >= 60), minlength=self.N)

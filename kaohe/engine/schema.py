@@ -172,7 +172,9 @@ class Model:
     r_score: np.ndarray
     s_node: np.ndarray
     s_unit: np.ndarray
-    s_value: np.ndarray  # the choice's value
+    s_value: np.ndarray  # the choice's value, NaN for a choice not in settings.choices
+    s_row: np.ndarray  # position in the scenario's `responses`, to name a bad row
+    s_choices: list[Any]  # every response's choice as given
     s_count: np.ndarray
     adj_unit: np.ndarray
     adj_kind: np.ndarray  # 0 bonus, 1 deduction, 2 veto
@@ -311,7 +313,7 @@ def parse(raw: Any) -> tuple[Model | None, list[Issue]]:
     r_unit, r_node, rcols = _rows(rows, RATING_KEYS, "ratings", ("score",), unit_index, node_index, nodes, err,
                                   extra=("group", "rater"), group_weights=group_weights)
     # ---- responses
-    rows = _list(raw, "responses", err)
+    responses = rows = _list(raw, "responses", err)
     s_unit, s_node, scols = _rows(rows, RESPONSE_KEYS, "responses", ("count",), unit_index, node_index, nodes, err,
                                   extra=("choice",), choices=settings.choices)
     # ---- adjustments
@@ -354,7 +356,8 @@ def parse(raw: Any) -> tuple[Model | None, list[Issue]]:
         group_weights=group_weights, group_names=group_names,
         v_unit=v_unit, v_node=v_node, v_actual=cols[0], v_target=cols[1], v_baseline=cols[2],
         r_node=r_node, r_unit=r_unit, r_group=rcols[1], r_rater=rcols[2], r_score=rcols[0],
-        s_node=s_node, s_unit=s_unit, s_value=scols[1], s_count=scols[0],
+        s_node=s_node, s_unit=s_unit, s_value=scols[1], s_count=scols[0], s_row=scols[2],
+        s_choices=[r.get("choice") if isinstance(r, dict) else None for r in responses],
         adj_unit=np.array(adj_unit, dtype=np.int64), adj_kind=np.array(adj_kind, dtype=np.int64),
         adj_points=np.array(adj_points, dtype=np.float64), tree_ok=tree_ok,
     )
@@ -445,17 +448,16 @@ def _rows(rows: list, allowed: set[str], name: str, numeric: tuple[str, ...], un
     if name == "responses":
         assert choices is not None
         ch = get["choice"]
+        # An unknown choice is reported only where the leaf applies (other rows are ignored):
+        # its value is NaN here and the satisfaction method names it.
         c_idx = _ids(ch, {c: k for k, c in enumerate(choices)})
-        for i in np.flatnonzero(keep & (c_idx < 0)):
-            err.add("unknown_choice", f"responses[{i}]: 未知选项 {ch[i]!r} (unknown choice; known: {', '.join(choices)})",
-                    unit=label(units[i]), indicator=label(inds[i]))
-        keep &= c_idx >= 0
         cnt = cols[0]
         bad = keep & (np.isnan(cnt) | (cnt < 0))
         for i in np.flatnonzero(bad):
             err.add("bad_count", f"responses[{i}]: 人数 count 应为不小于 0 的数", unit=label(units[i]), indicator=label(inds[i]))
         keep &= ~bad
-        cols.append(np.array(list(choices.values()), dtype=np.float64)[np.maximum(c_idx, 0)])
+        cols.append(np.r_[np.array(list(choices.values()), dtype=np.float64), np.nan][c_idx])
+        cols.append(np.arange(n))
     # a row on a group node would never be used: say so rather than drop it silently
     is_group = np.array([not nd.is_leaf for nd in nodes] + [False], dtype=bool)[n_idx]
     for i in np.flatnonzero(keep & is_group):

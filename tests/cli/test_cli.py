@@ -99,7 +99,7 @@ def test_validate_lists_errors_or_says_valid(scenario_file: Path, broken_file: P
     assert "有效" in ok.stdout and "10 个单位" in ok.stdout
     bad = run("validate", str(broken_file))
     assert bad.returncode == 2
-    assert bad.stderr.count("错误 [") == 6
+    assert bad.stderr.count("错误 [") == 5
 
 
 def test_malformed_json_and_a_missing_file_exit_2_without_a_traceback(tmp_path: Path) -> None:
