@@ -15,7 +15,7 @@ value = st.integers(min_value=1, max_value=200).map(lambda x: x / 2)
 
 
 @st.composite
-def leaf_params(draw: st.DrawFn, method: str, points: float) -> dict[str, Any]:
+def leaf_params(draw: st.DrawFn, method: str, points: float, direction: str = "higher") -> dict[str, Any]:
     p: dict[str, Any] = {}
     if method in ("efficacy", "rank", "growth_rank", "satisfaction") and draw(st.booleans()):
         p["peer"] = draw(st.sampled_from(["group", "domain", "all"]))
@@ -28,7 +28,8 @@ def leaf_params(draw: st.DrawFn, method: str, points: float) -> dict[str, Any]:
         if draw(st.booleans()):
             p["base"] = draw(st.sampled_from([40, 50, 60]))
         if draw(st.booleans()):
-            p["best"], p["worst"] = 90, 10
+            # 满意值/不允许值 follow the direction: for lower-is-better the best is the small one
+            p["best"], p["worst"] = (90, 10) if direction == "higher" else (10, 90)
     elif method == "rank":
         if draw(st.booleans()):
             p["floor"] = draw(st.sampled_from([0, 0.5, 0.6]))
@@ -87,7 +88,7 @@ def scenarios(draw: st.DrawFn, methods: list[str] | None = None, max_units: int 
         leaf: dict[str, Any] = {"id": f"L{k}", "name": f"指标{k}", "parent": parent, "points": points, "method": method}
         if method not in ("rating", "satisfaction", "external_rank", "deduction", "manual") and draw(st.booleans()):
             leaf["direction"] = "lower"
-        params = draw(leaf_params(method, points))
+        params = draw(leaf_params(method, points, leaf.get("direction", "higher")))
         if params:
             leaf["params"] = params
         if draw(st.integers(0, 4)) == 0:
