@@ -1,4 +1,4 @@
-"""A second, deliberately plain implementation of the scoring spec (docs: spec/scoring.md).
+"""A second, deliberately plain implementation of the binding scoring spec (scoring.md).
 
 It scores unit by unit and leaf by leaf, finding each unit's peers by scanning the unit
 list, with no NumPy. `bench/run.py` times it against the engine and uses it as an oracle.
@@ -206,7 +206,7 @@ def _check_param_types(ind_id: str, method: str, params: dict[str, Any],
     for key in REQUIRED_PARAMS.get(method, ()):
         if key not in params:
             errs.add("missing_param", None, ind_id, f"{method} needs param {key}")
-    if "missing" in params and params["missing"] not in ("zero", "error"):
+    if "missing" in params and params["missing"] != "zero":
         errs.add("bad_param", None, ind_id, "param missing must be \"zero\"")
     if "peer" in params and params["peer"] not in ("group", "domain", "all"):
         errs.add("bad_param", None, ind_id, "param peer must be group, domain or all")

@@ -189,8 +189,8 @@ def write_report(mach: dict[str, str], rows: list[dict[str, Any]],
         "interpreter start, reading and parsing the file, computing and writing the JSON.",
         "The baseline runs once.",
         "",
-        "| scenario | engine compute() | engine compute()+to_dict() | whole CLI | baseline | speed-up (baseline / engine) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| scenario | engine compute() | engine compute()+to_dict() | whole CLI | baseline | speed-up vs compute()+to_dict() | speed-up vs compute() |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
         e, c, b = r["engine"], r["cli"], r["baseline"]
@@ -199,7 +199,8 @@ def write_report(mach: dict[str, str], rows: list[dict[str, Any]],
             f"| {r['name']} | {fmt(min(e['compute']))} (median {fmt(statistics.median(e['compute']))}) "
             f"| {fmt(min(e['full']))} (median {fmt(statistics.median(e['full']))}) "
             f"| {fmt(min(c['times']))} (median {fmt(statistics.median(c['times']))}) "
-            f"| {fmt(b['time'])}{label} | {r['speedup']:.0f}× |")
+            f"| {fmt(b['time'])}{label} | {r['speedup']:.0f}× "
+            f"| {b['time'] / min(e['compute']):.0f}× |")
     nat = next((r for r in rows if r["name"] == "national"), None)
     if nat:
         e_best = min(nat["engine"]["full"])
@@ -210,11 +211,13 @@ def write_report(mach: dict[str, str], rows: list[dict[str, Any]],
             "",
             "| target | goal | measured | met |",
             "| --- | ---: | ---: | :---: |",
+            f"| engine, compute() | < {TARGET_ENGINE_S:g} s | {fmt(min(nat['engine']['compute']))} | "
+            f"{'yes' if min(nat['engine']['compute']) < TARGET_ENGINE_S else 'NO'} |",
             f"| engine, compute()+to_dict() | < {TARGET_ENGINE_S:g} s | {fmt(e_best)} | "
             f"{'yes' if e_best < TARGET_ENGINE_S else 'NO'} |",
             f"| whole CLI | < {TARGET_CLI_S:g} s | {fmt(c_best)} | "
             f"{'yes' if c_best < TARGET_CLI_S else 'NO'} |",
-            f"| engine vs baseline | ≥ {TARGET_SPEEDUP:g}× | {nat['speedup']:.0f}× | "
+            f"| engine (compute()+to_dict()) vs baseline | ≥ {TARGET_SPEEDUP:g}× | {nat['speedup']:.0f}× | "
             f"{'yes' if nat['speedup'] >= TARGET_SPEEDUP else 'NO'} |",
         ]
     lines += [
@@ -252,6 +255,14 @@ def write_report(mach: dict[str, str], rows: list[dict[str, Any]],
         f"  {'no disagreement' if not n_prob else f'{n_prob} disagreement(s)'}.",
     ]
     lines += [f"  - `{p}`" for p in check["problems"][:30]]
+    if check["problems"]:
+        lines += [
+            "",
+            "A difference that only concerns the error sets of scenarios both sides reject",
+            "changes no published result; it shows where the two read the spec differently",
+            "about data to ignore or errors that follow from another error. The baseline's",
+            "readings are listed at the top of `bench/baseline.py`.",
+        ]
     lines.append("")
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text("\n".join(lines), encoding="utf-8")
