@@ -83,7 +83,7 @@ class Result:
         scores = round2_array(self.scores).T.tolist()
         points = round2_array(self.points).T.tolist()
         lost = round2_array(self.points - self.scores).T.tolist()
-        texts = self.explain_texts()
+        texts = list(zip(*self.explain_texts()))  # per unit
         app = self.app.T.tolist()
         ids = [n.id for n in m.nodes]
         cols = {k: round2_array(getattr(self, k)).tolist() for k in ("main", "bonus_line", "bonus", "deduction", "total")}
@@ -91,15 +91,11 @@ class Result:
         vetoed, advanced = self.vetoed.tolist(), self.advanced.tolist()
         units = []
         for u, uid in enumerate(m.unit_ids):
-            su, pu, lu, au = scores[u], points[u], lost[u], app[u]
-            node_rows = []
-            for j, nid in enumerate(ids):
-                if au[j]:
-                    node_rows.append({"indicator": nid, "score": su[j], "points": pu[j], "lost": lu[j],
-                                      "applicable": True, "explain": texts[j][u]})
-                else:
-                    node_rows.append({"indicator": nid, "score": None, "points": None, "lost": None,
-                                      "applicable": False, "explain": None})
+            node_rows = [
+                {"indicator": nid, "score": s, "points": p, "lost": lo, "applicable": True, "explain": e} if a else
+                {"indicator": nid, "score": None, "points": None, "lost": None, "applicable": False, "explain": None}
+                for nid, s, p, lo, a, e in zip(ids, scores[u], points[u], lost[u], app[u], texts[u])
+            ]
             units.append({
                 "unit": uid, "group": self.group_label(u), "main": cols["main"][u], "bonus_line": cols["bonus_line"][u],
                 "bonus": cols["bonus"][u], "deduction": cols["deduction"][u], "total": cols["total"][u],
