@@ -333,8 +333,8 @@ def parse(raw: Any) -> tuple[Model | None, list[Issue]]:
         if kind not in kinds:
             err.add("bad_adjustment", f"{where}: 类型应为 bonus/deduction/veto，实为 {kind!r}", unit=uid)
             continue
-        pts = a.get("points", 0)
-        if pts is None:
+        pts = a.get("points")
+        if pts is None and kind == "veto":  # a veto's points are ignored: it needs none
             pts = 0
         if not _is_num(pts) or pts < 0:
             err.add("bad_adjustment", f"{where}: 分值应为不小于 0 的数 (points are positive numbers)", unit=uid)
