@@ -155,6 +155,8 @@ def report_card(scenario: dict, result: Result, unit_id: str) -> str:
         s = out["scores"][j]
         label = _clip("  " * depth[j] + f"{node.id} {node.name}", name_w - 1)
         if not s["applicable"]:
+            if node.parent >= 0 and not out["scores"][node.parent]["applicable"]:
+                continue  # the whole branch does not apply: one line for it is enough
             lines.append(_pad(label, name_w) + _pad("—", 8, True) + _pad("不适用", 9, True) + _pad("", 9, True))
             continue
         lines.append(_pad(label, name_w) + _pad(f"{s['points']:g}", 8, True) + _pad(f"{s['score']:.2f}", 9, True)
