@@ -1,0 +1,227 @@
+"""Every write to cycles, the indicator system and its data, each with its audit entry."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import orjson
+from django.db import transaction
+
+from kaohe.audit.services import diff, record
+from kaohe.organisation.models import Category, Domain, Unit
+
+from .models import Adjustment, Cycle, CycleUnit, Indicator, Phase, RaterGroup, Rating, Response, Value
+
+
+class NotAllowed(Exception):
+    """The change is not permitted (by role or by the state of the cycle)."""
+
+
+def fingerprint(scenario: dict) -> str:
+    return hashlib.sha256(orjson.dumps(scenario, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+@transaction.atomic
+def create_cycle(*, by, year: int, name: str, settings: dict | None = None) -> Cycle:
+    cycle = Cycle.objects.create(year=year, name=name, settings=settings or {})
+    record(by=by, action="create", obj=cycle, cycle_id=cycle.pk, changes={"year": [None, year], "name": [None, name]})
+    return cycle
+
+
+def _unit_for(code: str, name: str, domain: str, category: str) -> Unit:
+    dom, _ = Domain.objects.get_or_create(code=domain, defaults={"name": domain})
+    cat = None
+    if category:
+        cat, _ = Category.objects.get_or_create(domain=dom, code=category, defaults={"name": category})
+    unit, created = Unit.objects.get_or_create(code=code, defaults={"name": name, "domain": dom, "category": cat})
+    if not created and (unit.domain_id != dom.pk or unit.category_id != (cat.pk if cat else None) or unit.name != name):
+        unit.domain, unit.category, unit.name = dom, cat, name
+        unit.save(update_fields=["domain", "category", "name"])
+    return unit
+
+
+@transaction.atomic
+def import_scenario(*, by, cycle: Cycle, scenario: dict[str, Any], source: str = "", reason: str = "") -> dict[str, int]:
+    """Replace the cycle's units, indicator system, targets, values, raters and adjustments with a scenario.
+
+    All or nothing: the caller has checked the scenario (workbook reader); any database error rolls back.
+    """
+    old_fp = fingerprint(_current(cycle))
+    Rating.objects.filter(cycle=cycle).delete()
+    Response.objects.filter(cycle=cycle).delete()
+    Value.objects.filter(cycle=cycle).delete()
+    Adjustment.objects.filter(cycle=cycle).delete()
+    RaterGroup.objects.filter(cycle=cycle).delete()
+    Indicator.objects.filter(cycle=cycle).delete()
+    CycleUnit.objects.filter(cycle=cycle).delete()
+
+    units: dict[str, Unit] = {}
+    for u in scenario["units"]:
+        unit = _unit_for(u["id"], u.get("name", u["id"]), u["domain"], u.get("category", "") or "")
+        units[u["id"]] = unit
+    CycleUnit.objects.bulk_create([CycleUnit(cycle=cycle, unit=units[u["id"]],
+                                             leadership_excellent=u.get("leadership_excellent", False))
+                                   for u in scenario["units"]])
+    by_name = {u.name: u for u in Unit.objects.all()}
+    by_code = {u.code: u for u in by_name.values()}
+    nodes: dict[str, Indicator] = {}
+    parents: dict[str, str] = {}
+    for order, d in enumerate(scenario["indicators"]):
+        at = d.get("applies_to") or {}
+        lead = d.get("lead_unit") or ""
+        lead_unit = by_code.get(lead) or by_name.get(lead)
+        nodes[d["id"]] = Indicator(
+            cycle=cycle, code=d["id"], name=d.get("name", d["id"]), points=d.get("points"),
+            line=d.get("line", "main"), method=d.get("method", ""), direction=d.get("direction", "higher"),
+            params=d.get("params") or {}, applies_domains=at.get("domains", []),
+            applies_categories=at.get("categories", []), applies_units=at.get("units", []),
+            exclude_units=at.get("exclude_units", []), lead_unit=lead_unit,
+            lead_unit_text="" if lead_unit else lead, responsible=d.get("responsible", ""), order=order)
+        if d.get("parent"):
+            parents[d["id"]] = d["parent"]
+    Indicator.objects.bulk_create(nodes.values())
+    for code, parent in parents.items():
+        nodes[code].parent = nodes[parent]
+    Indicator.objects.bulk_update([nodes[c] for c in parents], ["parent"])
+    Value.objects.bulk_create([Value(cycle=cycle, indicator=nodes[v["indicator"]], unit=units[v["unit"]],
+                                     actual=v.get("actual"), target=v.get("target"), baseline=v.get("baseline"),
+                                     updated_by=by) for v in scenario.get("values", [])], batch_size=2000)
+    groups = {g["id"]: RaterGroup.objects.create(cycle=cycle, code=g["id"], name=g.get("name", g["id"]),
+                                                 weight=g["weight"]) for g in scenario.get("rater_groups", [])}
+    Rating.objects.bulk_create([Rating(cycle=cycle, indicator=nodes[r["indicator"]], unit=units[r["unit"]],
+                                       group=groups[r["group"]], rater=r["rater"], score=r["score"])
+                                for r in scenario.get("ratings", [])], batch_size=2000)
+    Response.objects.bulk_create([Response(cycle=cycle, indicator=nodes[r["indicator"]], unit=units[r["unit"]],
+                                           choice=r["choice"], count=r["count"])
+                                  for r in scenario.get("responses", [])], batch_size=2000)
+    Adjustment.objects.bulk_create([Adjustment(cycle=cycle, unit=units[a["unit"]], kind=a["kind"],
+                                               points=a.get("points", 0) or 0, reason=a.get("reason", ""))
+                                    for a in scenario.get("adjustments", [])])
+    old_settings = cycle.settings
+    cycle.settings = scenario.get("settings", {}) or {}
+    cycle.save(update_fields=["settings"])
+    counts = {"units": len(units), "indicators": len(nodes), "values": len(scenario.get("values", [])),
+              "ratings": len(scenario.get("ratings", [])), "responses": len(scenario.get("responses", [])),
+              "adjustments": len(scenario.get("adjustments", []))}
+    record(by=by, action="import", obj=cycle, cycle_id=cycle.pk, reason=reason or f"导入 {source}".strip(),
+           changes={"fingerprint": [old_fp, fingerprint(scenario)], "settings": [old_settings, cycle.settings],
+                    **{k: [None, n] for k, n in counts.items()}})
+    return counts
+
+
+def _current(cycle: Cycle) -> dict:
+    from .selectors import scenario_for
+
+    return scenario_for(cycle)
+
+
+INDICATOR_FIELDS = ("code", "name", "points", "line", "method", "direction", "params", "applies_domains",
+                    "applies_categories", "applies_units", "exclude_units", "lead_unit", "responsible")
+
+
+def _snapshot(ind: Indicator) -> dict[str, Any]:
+    d = {f: getattr(ind, f) for f in INDICATOR_FIELDS}
+    d["lead_unit"] = ind.lead_unit.code if ind.lead_unit_id else ""
+    d["parent"] = ind.parent.code if ind.parent_id else ""
+    return d
+
+
+@transaction.atomic
+def save_indicator(*, by, cycle: Cycle, indicator: Indicator | None, data: dict[str, Any], reason: str = ""
+                   ) -> Indicator:
+    """Create (indicator None) or change an indicator; `data` is a form's cleaned data."""
+    if indicator is None:
+        indicator = Indicator(cycle=cycle, order=(cycle.indicators.count() + 1) * 10)
+        before: dict[str, Any] = {}
+        action = "create"
+    else:
+        before = _snapshot(indicator)
+        action = "update"
+    for key, value in data.items():
+        setattr(indicator, key, value)
+    after = _snapshot(indicator)
+    changes = diff(before, after)
+    if not changes:
+        return indicator
+    indicator.save()
+    record(by=by, action=action, obj=indicator, cycle_id=cycle.pk, changes=changes, reason=reason)
+    return indicator
+
+
+@transaction.atomic
+def delete_indicator(*, by, indicator: Indicator, reason: str = "") -> None:
+    snap = _snapshot(indicator)
+    codes = [indicator.code] + [c.code for c in indicator.children.all()]
+    record(by=by, action="delete", obj=indicator, cycle_id=indicator.cycle_id,
+           changes={k: [v, None] for k, v in snap.items()} | {"removed": [codes, None]}, reason=reason)
+    indicator.delete()
+
+
+VALUE_FIELDS = ("target", "baseline", "actual")
+
+
+@transaction.atomic
+def save_values(*, by, cycle: Cycle, rows: list[tuple[Indicator, Unit, dict[str, float | None]]],
+                reason: str = "") -> int:
+    """Set targets, baselines or actual values; one audit entry per changed cell row. Returns rows changed."""
+    existing = {(v.indicator_id, v.unit_id): v for v in
+                Value.objects.select_for_update().filter(cycle=cycle, indicator__in={r[0].pk for r in rows})}
+    changed = 0
+    for indicator, unit, fields in rows:
+        v = existing.get((indicator.pk, unit.pk))
+        before = {f: getattr(v, f) for f in VALUE_FIELDS} if v else {}
+        if v is None:
+            if all(fields.get(f) is None for f in VALUE_FIELDS):
+                continue
+            v = Value(cycle=cycle, indicator=indicator, unit=unit)
+        for f, x in fields.items():
+            setattr(v, f, x)
+        after = {f: getattr(v, f) for f in VALUE_FIELDS}
+        changes = diff({k: x for k, x in before.items() if x is not None}, {k: x for k, x in after.items() if x is not None})
+        if not changes:
+            continue
+        v.updated_by = by
+        v.save()
+        record(by=by, action="update" if before else "create", obj=v, object_repr=f"{unit.name} · {indicator}",
+               cycle_id=cycle.pk, changes=changes, reason=reason)
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def copy_cycle(*, by, source: Cycle, year: int, name: str) -> Cycle:
+    """Start a new cycle from last year's: units, indicator system, targets and settings (not actual values)."""
+    new = Cycle.objects.create(year=year, name=name, settings=source.settings, copied_from=source)
+    CycleUnit.objects.bulk_create([CycleUnit(cycle=new, unit_id=m.unit_id, leadership_excellent=False)
+                                   for m in CycleUnit.objects.filter(cycle=source)])
+    mapping: dict[int, Indicator] = {}
+    for n in source.indicators.order_by("order", "id"):
+        old_pk, old_parent = n.pk, n.parent_id
+        n.pk = None
+        n.cycle = new
+        n.parent = mapping.get(old_parent) if old_parent else None
+        n.save()
+        mapping[old_pk] = n
+    Value.objects.bulk_create([Value(cycle=new, indicator=mapping[v.indicator_id], unit_id=v.unit_id,
+                                     target=v.target, baseline=v.actual if v.actual is not None else v.baseline)
+                               for v in Value.objects.filter(cycle=source)
+                               if v.target is not None or v.actual is not None or v.baseline is not None])
+    for g in RaterGroup.objects.filter(cycle=source):
+        RaterGroup.objects.create(cycle=new, code=g.code, name=g.name, weight=g.weight)
+    shift = year - source.year
+    for p in source.phases.all():
+        Phase.objects.create(cycle=new, kind=p.kind, starts=p.starts.replace(year=p.starts.year + shift),
+                             ends=p.ends.replace(year=p.ends.year + shift))
+    record(by=by, action="copy", obj=new, cycle_id=new.pk, changes={"copied_from": [None, source.name]})
+    return new
+
+
+@transaction.atomic
+def save_settings(*, by, cycle: Cycle, settings: dict[str, Any], reason: str = "") -> None:
+    if settings == cycle.settings:
+        return
+    record(by=by, action="update", obj=cycle, cycle_id=cycle.pk, changes={"settings": [cycle.settings, settings]},
+           reason=reason)
+    cycle.settings = settings
+    cycle.save(update_fields=["settings"])

@@ -1,0 +1,1 @@
+"""The web platform: settings, URLs, base templates and the static build."""

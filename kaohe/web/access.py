@@ -1,0 +1,105 @@
+"""Who may see and change what: the one place where that question is answered.
+
+Roles (organisation.Profile.role):
+- office (考核办): everything.
+- leader (领导): reads everything, changes nothing.
+- unit (单位): reads its own targets, values and results; enters values on the indicators its
+  unit leads (评分牵头单位) for every unit. Never sees another unit's results.
+Each getter returns the object or raises Http404, so that a forbidden object and a missing
+one look the same from outside.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from kaohe.indicators.models import Cycle, Indicator
+from kaohe.organisation.models import Profile, Unit
+from kaohe.results.models import Run, RunUnit
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def profile(user: User) -> Profile | None:
+    if not user.is_authenticated:
+        return None
+    return getattr(user, "profile", None)
+
+
+def role(user: User) -> str | None:
+    if user.is_authenticated and user.is_superuser:
+        return Profile.Role.OFFICE
+    p = profile(user)
+    return p.role if p else None
+
+
+def is_office(user: User) -> bool:
+    return role(user) == Profile.Role.OFFICE
+
+
+def reads_everything(user: User) -> bool:
+    return role(user) in (Profile.Role.OFFICE, Profile.Role.LEADER)
+
+
+def own_unit(user: User) -> Unit | None:
+    p = profile(user)
+    return p.unit if p and p.role == Profile.Role.UNIT else None
+
+
+def require_office(user: User) -> None:
+    if not is_office(user):
+        raise PermissionDenied
+
+
+def cycles_for(user: User) -> QuerySet[Cycle]:
+    if reads_everything(user):
+        return Cycle.objects.all()
+    unit = own_unit(user)
+    if unit is None:
+        return Cycle.objects.none()
+    return Cycle.objects.filter(units=unit).distinct() | Cycle.objects.filter(indicators__lead_unit=unit).distinct()
+
+
+def get_cycle_for_user(user: User, pk: int) -> Cycle:
+    return get_object_or_404(cycles_for(user).distinct(), pk=pk)
+
+
+def units_visible(user: User, cycle: Cycle) -> QuerySet[Unit]:
+    """Units whose results this user may read."""
+    if reads_everything(user):
+        return cycle.units.all()
+    unit = own_unit(user)
+    return cycle.units.filter(pk=unit.pk) if unit else Unit.objects.none()
+
+
+def indicators_led(user: User, cycle: Cycle) -> QuerySet[Indicator]:
+    """Leaves whose values this user may enter: all of them for the office, its own for a lead unit."""
+    leaves = cycle.indicators.exclude(method="")
+    if is_office(user):
+        return leaves
+    unit = own_unit(user)
+    return leaves.filter(lead_unit=unit) if unit else Indicator.objects.none()
+
+
+def get_indicator_for_user(user: User, cycle: Cycle, pk: int, write: bool = False) -> Indicator:
+    if write:
+        return get_object_or_404(indicators_led(user, cycle), pk=pk)
+    if reads_everything(user):
+        return get_object_or_404(cycle.indicators, pk=pk)
+    # a unit reads the indicators that apply to it and those it leads
+    return get_object_or_404(cycle.indicators, pk=pk)
+
+
+def get_run_for_user(user: User, cycle: Cycle, pk: int) -> Run:
+    return get_object_or_404(cycle.runs, pk=pk)
+
+
+def get_run_unit_for_user(user: User, run: Run, unit_pk: int) -> RunUnit:
+    row = get_object_or_404(RunUnit.objects.select_related("unit", "run"), run=run, unit_id=unit_pk)
+    if not reads_everything(user) and own_unit(user) != row.unit:
+        raise Http404
+    return row
