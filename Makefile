@@ -20,7 +20,7 @@ $(BIN)/kaohe: pyproject.toml | check-python
 install: $(BIN)/kaohe
 
 test: install
-	$(BIN)/python -m pytest -n 2 -q
+	SECRET_KEY=kaohe-test-only $(BIN)/python -m pytest -n 2 -q
 
 test-fast: install
 	$(BIN)/python -m pytest -q -x -m "not slow"
