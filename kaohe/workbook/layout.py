@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kaohe.engine.schema import METHOD_LABELS
+
 # Cell kinds: how a cell's content is turned into a scenario value (see cells.py).
 TEXT = "text"
 NUMBER = "number"
@@ -54,19 +56,7 @@ class Vocabulary:
 
 METHODS = Vocabulary(
     "计分方法",
-    {
-        "completion": "完成率法",
-        "efficacy": "功效系数法",
-        "rank": "排位法",
-        "external_rank": "对标排位法",
-        "threshold": "分档计分法",
-        "deduction": "扣分法",
-        "binary": "达标法",
-        "manual": "直接评分",
-        "growth_rank": "增量/增速/差值排位法",
-        "rating": "评议法",
-        "satisfaction": "满意度测评",
-    },
+    dict(METHOD_LABELS),
     {
         "完成率": "completion",
         "功效系数": "efficacy",
