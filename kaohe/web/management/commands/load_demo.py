@@ -1,0 +1,125 @@
+"""`manage.py load_demo`: the Suining-style example city as a cycle, with one person for every role.
+
+Demo only: the passwords are fixed and printed, so that anyone can try the platform; a real
+installation creates its people itself and never runs this command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from kaohe.indicators.models import Cycle, Phase
+from kaohe.indicators.services import create_cycle, import_scenario
+from kaohe.organisation.models import Domain, Profile, Unit
+from kaohe.results.models import Run
+from kaohe.results.services import compute_cycle
+
+EXAMPLE = Path(settings.BASE_DIR) / "examples" / "suining_city.json"
+YEAR = 2026
+CYCLE_NAME = "2026年度目标绩效考核（遂宁式示例市）"
+
+DOMAINS = {"county": ("县（市、区）", 1), "park": ("市直园区", 2), "dept": ("市直部门", 3)}
+KINDS = {"county": Unit.Kind.COUNTY, "park": Unit.Kind.PARK, "dept": Unit.Kind.DEPARTMENT}
+# Lead units named in the example that are not assessed themselves (codes are ours).
+LEAD_ONLY_UNITS = {"市委绩效办": ("JXB", Unit.Kind.OFFICE), "市委督查室": ("DCS", Unit.Kind.DEPARTMENT),
+                   "市纪委监委机关": ("JWJW", Unit.Kind.DEPARTMENT)}
+PHASES = [
+    (Phase.Kind.LAUNCH, dt.date(YEAR, 3, 1), dt.date(YEAR, 4, 30)),
+    (Phase.Kind.HALF_YEAR, dt.date(YEAR, 7, 1), dt.date(YEAR, 8, 15)),
+    (Phase.Kind.YEAR_END, dt.date(YEAR, 12, 1), dt.date(YEAR + 1, 1, 31)),
+    (Phase.Kind.PUBLICATION, dt.date(YEAR + 1, 2, 1), dt.date(YEAR + 1, 2, 28)),
+]
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    password: str
+    role: str
+    unit_code: str | None
+    name: str
+    post: str
+    what: str  # what this login shows, for the printed list
+
+
+PEOPLE = [
+    Person("office", "office-demo-2026", Profile.Role.OFFICE, "JXB", "李明", "考核科科长",
+           "考核办 assessment office: everything"),
+    Person("leader", "leader-demo-2026", Profile.Role.LEADER, None, "张华", "市长",
+           "领导 leader: reads everything"),
+    Person("stat", "stat-demo-2026", Profile.Role.UNIT, "B06", "王芳", "综合科科员",
+           "市统计局 clerk: scoring lead unit of 8 indicators, and an assessed department"),
+    Person("county", "county-demo-2026", Profile.Role.UNIT, "X01", "赵强", "目标办主任",
+           "涪川区 clerk: an assessed county, sees only its own data"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo city (examples/suining_city.json) with one login per role, and compute it once."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--reset", action="store_true",
+                            help="delete the demo cycle and rebuild it (demo people get their demo passwords back)")
+
+    def handle(self, *args, reset: bool = False, **options) -> None:
+        existing = Cycle.objects.filter(year=YEAR, name=CYCLE_NAME)
+        if existing.exists() and not reset:
+            self.stdout.write(f"演示数据已存在 The demo is already loaded: 「{CYCLE_NAME}」 "
+                              "(use --reset to rebuild it).")
+        else:
+            with transaction.atomic():
+                if reset:
+                    for cycle in existing:
+                        Run.objects.filter(cycle=cycle).delete()
+                        cycle.delete()
+                run = build(reset=reset)
+            self.stdout.write(f"已载入演示数据 Demo loaded: 「{CYCLE_NAME}」, {run.unit_results.count()} units, "
+                              f"computation No. {run.number} ({run.get_status_display()}).")
+        self.print_logins()
+
+    def print_logins(self) -> None:
+        self.stdout.write("演示账号 Demo logins (demo only: change these passwords before any real use):")
+        for p in PEOPLE:
+            self.stdout.write(f"  {p.username:<8} {p.password:<18} {p.what}")
+
+
+def build(*, reset: bool) -> Run:
+    scenario = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    domains = {}
+    for code, (name, order) in DOMAINS.items():
+        domains[code], _ = Domain.objects.update_or_create(code=code, defaults={"name": name, "order": order})
+    # Units first, with their kinds; import_scenario keeps them and links lead units by name.
+    for u in scenario["units"]:
+        Unit.objects.update_or_create(code=u["id"], defaults={"name": u["name"], "kind": KINDS[u["domain"]],
+                                                              "domain": domains[u["domain"]]})
+    for name, (code, kind) in LEAD_ONLY_UNITS.items():
+        Unit.objects.update_or_create(code=code, defaults={"name": name, "kind": kind, "domain": domains["dept"]})
+    people = {p.username: person(p, reset=reset) for p in PEOPLE}
+    office = people["office"]
+    cycle = create_cycle(by=office, year=YEAR, name=CYCLE_NAME)
+    for kind, starts, ends in PHASES:
+        Phase.objects.create(cycle=cycle, kind=kind, starts=starts, ends=ends)
+    import_scenario(by=office, cycle=cycle, scenario=scenario, source=EXAMPLE.name, reason="演示数据")
+    unlinked = sorted(cycle.indicators.exclude(lead_unit_text="").values_list("lead_unit_text", flat=True))
+    if unlinked:
+        raise CommandError(f"lead units without a unit: {unlinked}")
+    return compute_cycle(by=office, cycle=cycle)
+
+
+def person(p: Person, *, reset: bool) -> User:
+    user, created = User.objects.get_or_create(username=p.username)
+    if created or reset:
+        user.set_password(p.password)
+        user.save()
+    unit = Unit.objects.get(code=p.unit_code) if p.unit_code else None
+    Profile.objects.update_or_create(user=user, defaults={"role": p.role, "unit": unit, "name": p.name,
+                                                          "post": p.post})
+    return user
