@@ -1,0 +1,88 @@
+"""Computation runs: the list, computing, the ranking tables, a unit's score tree, the report workbook."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaohe.web import access
+
+from . import exports, selectors
+from .models import Run, RunUnit
+from .services import compute_cycle
+
+
+@login_required
+def run_list(request: HttpRequest, cycle: int) -> HttpResponse:
+    cycle_obj = access.get_cycle_for_user(request.user, cycle)
+    unit = access.own_unit(request.user)
+    # a unit user links only to its own unit's result, in the runs that have one
+    own_runs = (set(RunUnit.objects.filter(run__cycle=cycle_obj, unit=unit).values_list("run_id", flat=True))
+                if unit else set())
+    ctx = {"cycle": cycle_obj, "runs": selectors.runs_of(cycle_obj), "own_unit": unit, "own_runs": own_runs}
+    return render(request, "results/run_list.html", ctx)
+
+
+@login_required
+@require_POST
+def run_compute(request: HttpRequest, cycle: int) -> HttpResponse:
+    cycle_obj = access.get_cycle_for_user(request.user, cycle)
+    access.require_office(request.user)
+    run = compute_cycle(by=request.user, cycle=cycle_obj)
+    if run.status == Run.Status.OK:
+        messages.success(request, _("第 %(n)s 次计算完成。") % {"n": run.number})
+    else:
+        messages.error(request, _("第 %(n)s 次计算未出结果：数据有 %(k)s 处问题，请按下表逐项修改后重新计算。")
+                       % {"n": run.number, "k": len(run.errors)})
+    return redirect("run_detail", cycle_obj.pk, run.pk)
+
+
+@login_required
+def run_detail(request: HttpRequest, cycle: int, run: int) -> HttpResponse:
+    cycle_obj = access.get_cycle_for_user(request.user, cycle)
+    run_obj = access.get_run_for_user(request.user, cycle_obj, run)
+    ctx: dict = {"cycle": cycle_obj, "run": run_obj, "full": access.reads_everything(request.user)}
+    if ctx["full"]:
+        groups = selectors.ranking(run_obj)
+        ctx.update(groups=groups, chart=selectors.chart_data(groups), warnings=selectors.warnings_for(run_obj, None),
+                   errors=selectors.errors_to_fix(run_obj) if run_obj.status == Run.Status.INVALID else [])
+    else:
+        # a unit sees its own row only: never another unit's name, score or rank
+        unit = access.own_unit(request.user)
+        ctx["own_row"] = RunUnit.objects.filter(run=run_obj, unit=unit).select_related("unit").first()
+    return render(request, "results/run_detail.html", ctx)
+
+
+@login_required
+def run_unit(request: HttpRequest, cycle: int, run: int, unit: int) -> HttpResponse:
+    cycle_obj = access.get_cycle_for_user(request.user, cycle)
+    run_obj = access.get_run_for_user(request.user, cycle_obj, run)
+    row = access.get_run_unit_for_user(request.user, run_obj, unit)
+    code = run_obj.scenario["units"][row.position]["id"]
+    kinds = {"bonus": _("加分"), "deduction": _("扣分"), "veto": _("一票否决")}
+    adjustments = [{"kind": kinds.get(a.get("kind"), a.get("kind")), "points": a.get("points", 0),
+                    "reason": a.get("reason", "")}
+                   for a in run_obj.scenario.get("adjustments", []) if a.get("unit") == code]
+    ctx = {"cycle": cycle_obj, "run": run_obj, "row": row, "code": code, "tree": selectors.score_tree(row),
+           "warnings": selectors.warnings_for(run_obj, code), "adjustments": adjustments}
+    return render(request, "results/run_unit.html", ctx)
+
+
+@login_required
+def run_export(request: HttpRequest, cycle: int, run: int) -> HttpResponse:
+    cycle_obj = access.get_cycle_for_user(request.user, cycle)
+    run_obj = access.get_run_for_user(request.user, cycle_obj, run)
+    if not access.reads_everything(request.user):
+        raise PermissionDenied
+    if run_obj.status != Run.Status.OK:
+        messages.error(request, _("这次计算数据有误，没有结果可导出。"))
+        return redirect("run_detail", cycle_obj.pk, run_obj.pk)
+    return FileResponse(io.BytesIO(exports.report_xlsx(run_obj)), as_attachment=True, filename=exports.report_filename(run_obj),
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
