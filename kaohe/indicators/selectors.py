@@ -104,3 +104,82 @@ def scenario_for(cycle: Cycle) -> dict[str, Any]:
     if cycle.settings:
         scenario["settings"] = cycle.settings
     return scenario
+
+
+def _in_scope(n: Indicator, unit) -> bool:
+    """Spec 1: a unit is in scope of a node's applies_to (empty lists mean every unit)."""
+    if n.applies_domains and unit.domain.code not in n.applies_domains:
+        return False
+    if n.applies_categories and unit.category_code not in n.applies_categories:
+        return False
+    if n.applies_units and unit.code not in n.applies_units:
+        return False
+    return unit.code not in n.exclude_units
+
+
+def ancestors(indicator: Indicator) -> list[Indicator]:
+    """The node and every node above it, from the node up."""
+    nodes = {n.pk: n for n in Indicator.objects.filter(cycle_id=indicator.cycle_id)}
+    out = [indicator]
+    j = indicator.parent_id
+    while j and j in nodes and len(out) <= len(nodes):
+        out.append(nodes[j])
+        j = nodes[j].parent_id
+    return out
+
+
+def applicable_units(cycle: Cycle, indicator: Indicator) -> list:
+    """The cycle's units to which the leaf applies: it and all its ancestors have them in scope."""
+    chain = ancestors(indicator)
+    members = cycle.units.select_related("domain", "category").order_by("domain__order", "code")
+    return [u for u in members if all(_in_scope(n, u) for n in chain)]
+
+
+def applicable_leaves(cycle: Cycle, unit) -> list[Indicator]:
+    """The leaves that apply to one unit, in tree order."""
+    out = []
+    rows = tree(cycle)
+    by_pk = {n.pk: n for n, _ in rows}
+    for n, _depth in rows:
+        if not n.method:
+            continue
+        chain, j = [n], n.parent_id
+        while j and j in by_pk:
+            chain.append(by_pk[j])
+            j = by_pk[j].parent_id
+        if all(_in_scope(x, unit) for x in chain):
+            out.append(n)
+    return out
+
+
+def value_progress(cycle: Cycle, leaves: list[Indicator]) -> dict[int, tuple[int, int]]:
+    """For each leaf: (units with an actual value, units to which it applies)."""
+    filled: dict[int, set[int]] = {}
+    for ind_id, unit_id in (Value.objects.filter(cycle=cycle, indicator__in=leaves, actual__isnull=False)
+                            .values_list("indicator_id", "unit_id")):
+        filled.setdefault(ind_id, set()).add(unit_id)
+    out = {}
+    for leaf in leaves:
+        units = {u.pk for u in applicable_units(cycle, leaf)}
+        out[leaf.pk] = (len(filled.get(leaf.pk, set()) & units), len(units))
+    return out
+
+
+def cycle_counts(cycle: Cycle) -> dict[str, int]:
+    return {"units": CycleUnit.objects.filter(cycle=cycle).count(),
+            "indicators": cycle.indicators.count(),
+            "leaves": cycle.indicators.exclude(method="").count(),
+            "values": Value.objects.filter(cycle=cycle, actual__isnull=False).count()}
+
+
+def descendants(cycle: Cycle, indicator: Indicator) -> set[int]:
+    """The pks of the node and everything beneath it."""
+    kids: dict[int | None, list[int]] = {}
+    for pk, parent in cycle.indicators.values_list("pk", "parent_id"):
+        kids.setdefault(parent, []).append(pk)
+    out, stack = set(), [indicator.pk]
+    while stack:
+        j = stack.pop()
+        out.add(j)
+        stack.extend(kids.get(j, []))
+    return out

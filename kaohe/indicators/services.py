@@ -225,3 +225,27 @@ def save_settings(*, by, cycle: Cycle, settings: dict[str, Any], reason: str = "
            reason=reason)
     cycle.settings = settings
     cycle.save(update_fields=["settings"])
+
+
+@transaction.atomic
+def save_phases(*, by, cycle: Cycle, phases: dict[str, tuple[Any, Any] | None], reason: str = "") -> int:
+    """Set each phase's dates (kind -> (starts, ends)), or remove a phase (None). Returns phases changed."""
+    existing = {p.kind: p for p in cycle.phases.all()}
+    changed = 0
+    for kind, dates in phases.items():
+        p = existing.get(kind)
+        before = [str(p.starts), str(p.ends)] if p else None
+        after = [str(dates[0]), str(dates[1])] if dates else None
+        if before == after:
+            continue
+        if dates is None:
+            p.delete()
+        elif p is None:
+            Phase.objects.create(cycle=cycle, kind=kind, starts=dates[0], ends=dates[1])
+        else:
+            p.starts, p.ends = dates
+            p.save(update_fields=["starts", "ends"])
+        record(by=by, action="update", obj=cycle, cycle_id=cycle.pk, changes={f"phase.{kind}": [before, after]},
+               reason=reason)
+        changed += 1
+    return changed

@@ -1,3 +1,9 @@
 from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("units/", views.unit_list, name="unit_list"),
+    path("units/import/", views.unit_import, name="unit_import"),
+    path("units/export.xlsx", views.unit_export, name="unit_export"),
+]

@@ -1,0 +1,345 @@
+"""Cycles, the indicator system editor, workbook import/export and the values grids.
+
+Each view: access helper first, a form that parses, one service that writes (with its audit entry).
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kaohe.engine import METHOD_LABELS
+from kaohe.web import access
+from kaohe.workbook import WorkbookInvalid, read_workbook, write_workbook
+
+from . import selectors, services
+from .forms import (CycleForm, DeleteForm, GradeFormSet, IndicatorForm, ParamsForm, PasteForm, PhasesForm,
+                    SettingsForm, SheetUploadForm, ValueGrid, VALUE_LABELS, WorkbookUploadForm, grid_fields,
+                    leaf_problems, paste_rows, settings_from, settings_initial, settings_problems, sheet_rows)
+from .models import Cycle, Indicator, RaterGroup, Value
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _office_cycle(request: HttpRequest, pk: int) -> Cycle:
+    """The cycle, for a page that changes it: the office only (others who may read it get 403)."""
+    cycle = access.get_cycle_for_user(request.user, pk)
+    access.require_office(request.user)
+    return cycle
+
+
+# ---- cycles -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_create(request: HttpRequest) -> HttpResponse:
+    access.require_office(request.user)
+    form = CycleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cycle = services.create_cycle(by=request.user, year=form.cleaned_data["year"], name=form.cleaned_data["name"])
+        messages.success(request, _("已创建考核周期“%(name)s”。下一步：导入考核工作簿，或逐项建立指标体系。") % {"name": cycle.name})
+        return redirect("cycle_detail", cycle=cycle.pk)
+    return render(request, "indicators/cycle_form.html", {"form": form, "title": _("新建考核周期")})
+
+
+@login_required
+def cycle_detail(request: HttpRequest, cycle: int) -> HttpResponse:
+    c = access.get_cycle_for_user(request.user, cycle)
+    unit = access.own_unit(request.user)
+    ctx = {"cycle": c, "phases": c.phases.all(), "counts": selectors.cycle_counts(c),
+           "led": access.indicators_led(request.user, c).count(),
+           "member": unit is not None and c.units.filter(pk=unit.pk).exists(),
+           "copied_from": c.copied_from}
+    return render(request, "indicators/cycle_detail.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_copy(request: HttpRequest, cycle: int) -> HttpResponse:
+    source = _office_cycle(request, cycle)
+    form = CycleForm(request.POST or None, initial={"year": source.year + 1,
+                                                     "name": source.name.replace(str(source.year), str(source.year + 1))})
+    if request.method == "POST" and form.is_valid():
+        new = services.copy_cycle(by=request.user, source=source, year=form.cleaned_data["year"],
+                                  name=form.cleaned_data["name"])
+        messages.success(request, _("已从“%(src)s”复制出“%(name)s”：单位、指标体系、目标值和计分设置已带入，上年实际值作为基期值。")
+                         % {"src": source.name, "name": new.name})
+        return redirect("cycle_detail", cycle=new.pk)
+    ctx = {"form": form, "cycle": source, "title": _("复制为新周期"), "copy": True}
+    return render(request, "indicators/cycle_form.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_phases(request: HttpRequest, cycle: int) -> HttpResponse:
+    c = _office_cycle(request, cycle)
+    initial = {}
+    for p in c.phases.all():
+        initial[f"{p.kind}_starts"], initial[f"{p.kind}_ends"] = p.starts, p.ends
+    form = PhasesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        n = services.save_phases(by=request.user, cycle=c, phases=form.cleaned_data["phases"])
+        messages.success(request, _("已保存阶段安排（%(n)d 处修改）。") % {"n": n})
+        return redirect("cycle_detail", cycle=c.pk)
+    return render(request, "indicators/cycle_phases.html", {"cycle": c, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_settings(request: HttpRequest, cycle: int) -> HttpResponse:
+    c = _office_cycle(request, cycle)
+    initial, grades = settings_initial(c.settings or {})
+    form = SettingsForm(request.POST or None, initial=initial)
+    formset = GradeFormSet(request.POST or None, initial=grades, prefix="g")
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        new = settings_from(form, formset, c.settings or {})
+        problems = settings_problems(new)
+        if not problems:
+            services.save_settings(by=request.user, cycle=c, settings=new)
+            messages.success(request, _("已保存计分设置。"))
+            return redirect("cycle_detail", cycle=c.pk)
+    ctx = {"cycle": c, "form": form, "formset": formset, "problems": problems}
+    return render(request, "indicators/cycle_settings.html", ctx)
+
+
+# ---- the indicator tree -----------------------------------------------------------------------
+
+
+@login_required
+def indicator_tree(request: HttpRequest, cycle: int) -> HttpResponse:
+    c = access.get_cycle_for_user(request.user, cycle)
+    sums = selectors.children_points(c)
+    rows = []
+    for n, depth in selectors.tree(c):
+        below = sums.get(n.pk)
+        mismatch = below is not None and n.points is not None and abs(n.points - below) > 1e-9
+        rows.append({"node": n, "depth": depth, "indent": depth * 1.5, "below": below, "mismatch": mismatch,
+                     "method_label": METHOD_LABELS.get(n.method, ""), "empty_group": not n.method and below is None})
+    ctx = {"cycle": c, "rows": rows, "mismatches": sum(r["mismatch"] for r in rows)}
+    return render(request, "indicators/indicator_tree.html", ctx)
+
+
+def _groups(cycle: Cycle) -> list[RaterGroup]:
+    return list(RaterGroup.objects.filter(cycle=cycle).order_by("id"))
+
+
+def _indicator_form(request: HttpRequest, c: Cycle, node: Indicator | None) -> HttpResponse:
+    groups = _groups(c)
+    if node is not None:
+        initial = IndicatorForm.initial_from(node)
+    else:
+        parent = c.indicators.filter(pk=request.GET.get("parent") or 0, method="").first()
+        initial = {"parent": parent.pk if parent else None, "line": "main", "direction": "higher"}
+    form = IndicatorForm(request.POST or None, cycle=c, indicator=node, initial=initial)
+    method = (request.POST.get("method") if request.method == "POST" else initial.get("method")) or ""
+    if method not in METHOD_LABELS:
+        method = ""
+    params_form = (ParamsForm(request.POST or None, method=method, groups=groups,
+                              initial=ParamsForm.initial_from(node.params if node and node.method == method else {}))
+                   if method else None)
+    problems: list[str] = []
+    if request.method == "POST":
+        ok = form.is_valid() and (params_form is None or params_form.is_valid())
+        if ok and method:
+            problems = leaf_problems(code=form.cleaned_data["code"], method=method,
+                                     points=form.cleaned_data["points"], params=params_form.cleaned_data["params"],
+                                     groups=groups)
+        if ok and not problems:
+            params = params_form.cleaned_data["params"] if params_form else {}
+            saved = services.save_indicator(by=request.user, cycle=c, indicator=node,
+                                            data=form.data_for_service(params), reason=form.cleaned_data["reason"])
+            messages.success(request, _("已保存指标 %(code)s %(name)s。") % {"code": saved.code, "name": saved.name})
+            _warn_points(request, c, saved)
+            return redirect(reverse("indicator_tree", args=[c.pk]) + f"#n{saved.pk}")
+    ctx = {"cycle": c, "form": form, "params_form": params_form, "node": node, "problems": problems,
+           "method_label": METHOD_LABELS.get(method, "")}
+    return render(request, "indicators/indicator_form.html", ctx)
+
+
+def _warn_points(request: HttpRequest, c: Cycle, saved: Indicator) -> None:
+    """After a save, say where a group's points and its children's sum now differ (on the saved node's path)."""
+    sums = selectors.children_points(c)
+    for n in selectors.ancestors(saved):
+        below = sums.get(n.pk)
+        if below is not None and n.points is not None and abs(n.points - below) > 1e-9:
+            messages.warning(request, _("注意：%(code)s %(name)s 分值 %(p)g ≠ 下级合计 %(b)g") %
+                             {"code": n.code, "name": n.name, "p": n.points, "b": below})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_add(request: HttpRequest, cycle: int) -> HttpResponse:
+    c = _office_cycle(request, cycle)
+    return _indicator_form(request, c, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request: HttpRequest, cycle: int, pk: int) -> HttpResponse:
+    c = _office_cycle(request, cycle)
+    node = get_object_or_404(c.indicators.select_related("parent", "lead_unit"), pk=pk)
+    return _indicator_form(request, c, node)
+
+
+@login_required
+def indicator_params(request: HttpRequest, cycle: int) -> HttpResponse:
+    """The params part of the indicator form for the method chosen (htmx swaps it in)."""
+    c = _office_cycle(request, cycle)
+    method = request.GET.get("method", "")
+    node = c.indicators.filter(pk=request.GET.get("pk") or 0).first()
+    params_form = None
+    if method in METHOD_LABELS:
+        params = node.params if node is not None and node.method == method else {}
+        params_form = ParamsForm(method=method, groups=_groups(c), initial=ParamsForm.initial_from(params))
+    ctx = {"params_form": params_form, "method_label": METHOD_LABELS.get(method, "")}
+    return render(request, "indicators/_params.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_delete(request: HttpRequest, cycle: int, pk: int) -> HttpResponse:
+    c = _office_cycle(request, cycle)
+    node = get_object_or_404(c.indicators, pk=pk)
+    under = selectors.descendants(c, node) - {node.pk}
+    below = [n for n, _d in selectors.tree(c) if n.pk in under]
+    form = DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.delete_indicator(by=request.user, indicator=node, reason=form.cleaned_data["reason"])
+        messages.success(request, _("已删除指标 %(code)s %(name)s 及其 %(n)d 个下级指标。") %
+                         {"code": node.code, "name": node.name, "n": len(below)})
+        return redirect("indicator_tree", cycle=c.pk)
+    values = Value.objects.filter(indicator__in=[node, *below]).count()
+    ctx = {"cycle": c, "node": node, "below": below, "values": values, "form": form}
+    return render(request, "indicators/indicator_delete.html", ctx)
+
+
+# ---- workbook import and export ---------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_import(request: HttpRequest, cycle: int) -> HttpResponse:
+    c = _office_cycle(request, cycle)
+    form = WorkbookUploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            scenario = read_workbook(upload.read())
+        except WorkbookInvalid as exc:
+            problems = exc.problems
+            messages.error(request, _("工作簿有 %(n)d 个问题，未导入任何内容。请按下表逐项改正后重新上传。") % {"n": len(problems)})
+        else:
+            counts = services.import_scenario(by=request.user, cycle=c, scenario=scenario, source=upload.name,
+                                              reason=form.cleaned_data["reason"])
+            messages.success(request, _("已导入 %(name)s：%(units)d 个单位、%(indicators)d 个指标、%(values)d 条数据、"
+                                        "%(ratings)d 条评议、%(responses)d 条问卷、%(adjustments)d 条加减分。")
+                             % {"name": upload.name, **counts})
+            return redirect("cycle_detail", cycle=c.pk)
+    ctx = {"cycle": c, "form": form, "problems": problems, "counts": selectors.cycle_counts(c)}
+    return render(request, "indicators/cycle_import.html", ctx)
+
+
+@login_required
+def cycle_export(request: HttpRequest, cycle: int) -> HttpResponse:
+    c = access.get_cycle_for_user(request.user, cycle)
+    if not access.reads_everything(request.user):
+        raise PermissionDenied  # the workbook holds every unit's data
+    buf = BytesIO()
+    write_workbook(selectors.scenario_for(c), buf)
+    resp = HttpResponse(buf.getvalue(), content_type=XLSX)
+    resp["Content-Disposition"] = f'attachment; filename="cycle-{c.year}-{c.pk}.xlsx"'
+    return resp
+
+
+# ---- values -----------------------------------------------------------------------------------
+
+
+@login_required
+def value_index(request: HttpRequest, cycle: int) -> HttpResponse:
+    c = access.get_cycle_for_user(request.user, cycle)
+    led = access.indicators_led(request.user, c)
+    leaves = list((led if led.exists() or not access.reads_everything(request.user)
+                   else c.indicators.exclude(method="")).select_related("lead_unit", "parent").order_by("order", "id"))
+    progress = selectors.value_progress(c, leaves)
+    writable = set(led.values_list("pk", flat=True))
+    rows = [{"leaf": n, "label": METHOD_LABELS.get(n.method, n.method), "filled": progress[n.pk][0],
+             "total": progress[n.pk][1], "editable": n.pk in writable,
+             "data": n.method not in ("rating", "satisfaction")} for n in leaves]
+    return render(request, "indicators/value_index.html", {"cycle": c, "rows": rows})
+
+
+def _grid_ctx(c: Cycle, leaf: Indicator, units: list, grid: ValueGrid, editable: list[str], reference: list[str],
+              can_write: bool, **extra) -> dict:
+    cols = [(f, VALUE_LABELS[f], f in editable and can_write) for f in ("target", "baseline", "actual")
+            if f in editable or f in reference]
+    table = [{"unit": u, "cells": [{"field": f, "label": label, "name": ValueGrid.name(u.pk, f),
+                                    "value": grid.raw.get((u.pk, f), ""), "error": grid.errors.get((u.pk, f)),
+                                    "input": inp} for f, label, inp in cols]} for u in units]
+    return {"cycle": c, "leaf": leaf, "cols": cols, "table": table, "can_write": can_write,
+            "method_label": METHOD_LABELS.get(leaf.method, leaf.method), "errors": len(grid.errors),
+            "paste_form": PasteForm(), "upload_form": SheetUploadForm(), **extra}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def value_grid(request: HttpRequest, cycle: int, pk: int) -> HttpResponse:
+    c = access.get_cycle_for_user(request.user, cycle)
+    can_write = access.indicators_led(request.user, c).filter(pk=pk).exists()
+    if request.method == "POST" or not access.reads_everything(request.user):
+        leaf = access.get_indicator_for_user(request.user, c, pk, write=True)
+    else:
+        leaf = access.get_indicator_for_user(request.user, c, pk)
+    if not leaf.method:
+        raise Http404
+    units = selectors.applicable_units(c, leaf)
+    editable, reference = grid_fields(leaf)
+    grid = ValueGrid(leaf, units, editable)
+    grid.fill_from({v.unit_id: v for v in Value.objects.filter(indicator=leaf)})
+    notes: list[str] = []
+    action = request.POST.get("action", "save")
+    if request.method == "POST" and action == "paste":
+        form = PasteForm(request.POST)
+        if form.is_valid():
+            notes = grid.paste(paste_rows(form.cleaned_data["text"]), where="")
+            messages.info(request, _("已把粘贴的数据填入下表，尚未保存：请检查后点“保存”。"))
+    elif request.method == "POST" and action == "upload":
+        form = SheetUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            rows, notes = sheet_rows(form.cleaned_data["file"].read(), leaf.code)
+            if not notes:
+                notes = grid.paste(rows, where=_("表格"))
+                messages.info(request, _("已把上传表格中的数据填入下表，尚未保存：请检查后点“保存”。"))
+        else:
+            notes = [str(e) for e in form.errors.get("file", [])]
+    elif request.method == "POST":
+        if grid.bind(request.POST):
+            n = services.save_values(by=request.user, cycle=c, rows=[(leaf, u, f) for u, f in grid.rows],
+                                     reason=request.POST.get("reason", "").strip()[:300])
+            messages.success(request, _("已保存：%(n)d 个单位的数据有变化。") % {"n": n})
+            return redirect("value_grid", cycle=c.pk, pk=leaf.pk)
+        messages.error(request, _("有 %(n)d 个格子填写有误（已标红），全部未保存。") % {"n": len(grid.errors)})
+    ctx = _grid_ctx(c, leaf, units, grid, editable, reference, can_write, notes=notes)
+    return render(request, "indicators/value_grid.html", ctx)
+
+
+@login_required
+def my_unit(request: HttpRequest, cycle: int) -> HttpResponse:
+    c = access.get_cycle_for_user(request.user, cycle)
+    unit = access.own_unit(request.user)
+    if unit is None or not c.units.filter(pk=unit.pk).exists():
+        raise Http404
+    leaves = selectors.applicable_leaves(c, unit)
+    values = {v.indicator_id: v for v in Value.objects.filter(cycle=c, unit=unit)}
+    rows = [{"leaf": n, "label": METHOD_LABELS.get(n.method, n.method), "value": values.get(n.pk)} for n in leaves]
+    return render(request, "indicators/my_unit.html", {"cycle": c, "unit": unit, "rows": rows})

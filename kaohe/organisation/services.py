@@ -1,0 +1,199 @@
+"""Writes to the organisation: units imported from an Excel sheet, each change in the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from io import BytesIO
+from typing import IO, Any
+
+from django.db import transaction
+
+from kaohe.audit.services import diff, record
+
+from .models import Category, Domain, Unit
+from .selectors import EXPORT_HEADERS, unit_rows
+
+
+@dataclass(frozen=True)
+class SheetProblem:
+    row: int | None
+    column: str | None
+    message: str
+
+
+class UnitSheetInvalid(Exception):
+    def __init__(self, problems: list[SheetProblem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the unit sheet")
+
+
+KIND_WORDS: dict[str, str] = {}
+for _k, _label in Unit.Kind.choices:
+    KIND_WORDS[_k] = _k
+    KIND_WORDS[str(_label)] = _k
+
+
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip()
+
+
+def read_unit_sheet(source: bytes | IO[bytes]) -> list[dict[str, str]]:
+    """The rows of a unit sheet (first sheet, header in row 1); every problem at once, by row and column."""
+    from openpyxl import load_workbook
+
+    data = source if isinstance(source, bytes) else source.read()
+    try:
+        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        raise UnitSheetInvalid([SheetProblem(None, None, "文件不是可读取的 Excel 工作簿 (.xlsx)")]) from None
+    sheet = book.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    book.close()
+    if not rows:
+        raise UnitSheetInvalid([SheetProblem(1, None, "工作表是空的")])
+    header = [_text(h) for h in rows[0]]
+    problems: list[SheetProblem] = []
+    cols: dict[str, int] = {}
+    for name in EXPORT_HEADERS:
+        if name in header:
+            cols[name] = header.index(name)
+        elif name in ("编号", "名称", "领域"):
+            problems.append(SheetProblem(1, name, f"缺少“{name}”列"))
+    if problems:
+        raise UnitSheetInvalid(problems)
+    out = []
+    for i, raw in enumerate(rows[1:], start=2):
+        row = {name: _text(raw[c]) if c < len(raw) else "" for name, c in cols.items()}
+        if not any(row.values()):
+            continue
+        row["_row"] = str(i)
+        out.append(row)
+    return out
+
+
+@transaction.atomic
+def import_units(*, by, rows: list[dict[str, str]], source: str = "") -> dict[str, int]:
+    """Create or update units by code from sheet rows; all or nothing, every problem reported.
+
+    Domains and categories named in the sheet (by name or code) are created when unknown.
+    """
+    problems: list[SheetProblem] = []
+    seen: dict[str, int] = {}
+    for r in rows:
+        n = int(r["_row"])
+        for col in ("编号", "名称", "领域"):
+            if not r.get(col):
+                problems.append(SheetProblem(n, col, f"“{col}”不能为空"))
+        code = r.get("编号", "")
+        if code in seen:
+            problems.append(SheetProblem(n, "编号", f"编号 {code} 与第{seen[code]}行重复"))
+        elif code:
+            seen[code] = n
+        kind = r.get("类型", "")
+        if kind and kind not in KIND_WORDS:
+            problems.append(SheetProblem(n, "类型", f"未知类型“{kind}”；可用：{'、'.join(str(l) for _, l in Unit.Kind.choices)}"))
+    existing = {u.code: u for u in Unit.objects.all()}
+    names = {u.name: u.code for u in existing.values()}
+    sheet_names = {r.get("名称"): r.get("编号") for r in rows}
+    parents: dict[str, str] = {}
+    for r in rows:
+        p = r.get("上级单位", "")
+        if not p:
+            continue
+        code = p if (p in seen or p in existing) else sheet_names.get(p) or names.get(p)
+        if not code:
+            problems.append(SheetProblem(int(r["_row"]), "上级单位", f"上级单位“{p}”既不在表中也不在系统中"))
+        elif code == r.get("编号"):
+            problems.append(SheetProblem(int(r["_row"]), "上级单位", "上级单位不能是本单位"))
+        else:
+            parents[r["编号"]] = code
+    # a parent chain must not loop back (A above B above A)
+    for start in parents:
+        walk, j = {start}, parents.get(start)
+        while j:
+            if j in walk:
+                problems.append(SheetProblem(seen.get(start), "上级单位", f"单位 {start} 的上级关系成环"))
+                break
+            walk.add(j)
+            j = parents.get(j) or (existing[j].parent.code if j in existing and existing[j].parent_id
+                                    and j not in seen else None)
+    if problems:
+        raise UnitSheetInvalid(problems)
+
+    domains = list(Domain.objects.all())
+    created = updated = 0
+    units: dict[str, Unit] = dict(existing)
+    for r in rows:
+        dom_text = r["领域"]
+        dom = next((d for d in domains if d.name == dom_text or d.code == dom_text), None)
+        if dom is None:
+            dom = Domain.objects.create(code=dom_text, name=dom_text, order=len(domains) + 1)
+            domains.append(dom)
+            record(by=by, action="create", obj=dom, changes={"code": [None, dom.code], "name": [None, dom.name]},
+                   reason=f"导入单位 {source}".strip())
+        cat = None
+        cat_text = r.get("类别", "")
+        if cat_text:
+            cat = (Category.objects.filter(domain=dom, name=cat_text).first()
+                   or Category.objects.filter(domain=dom, code=cat_text).first())
+            if cat is None:
+                cat = Category.objects.create(domain=dom, code=cat_text, name=cat_text)
+                record(by=by, action="create", obj=cat, changes={"domain": [None, dom.code], "code": [None, cat_text]},
+                       reason=f"导入单位 {source}".strip())
+        fields = {"name": r["名称"], "domain": dom, "category": cat}
+        if r.get("类型"):
+            fields["kind"] = KIND_WORDS[r["类型"]]
+        unit = units.get(r["编号"])
+        if unit is None:
+            unit = Unit.objects.create(code=r["编号"], **fields)
+            units[unit.code] = unit
+            record(by=by, action="create", obj=unit, changes=_snap(unit, {}), reason=f"导入单位 {source}".strip())
+            created += 1
+        else:
+            before = _snap(unit, {})
+            for k, v in fields.items():
+                setattr(unit, k, v)
+            changes = diff(before, _snap(unit, {}))
+            if changes:
+                unit.save()
+                record(by=by, action="update", obj=unit, changes=changes, reason=f"导入单位 {source}".strip())
+                updated += 1
+    for r in rows:
+        unit = units[r["编号"]]
+        parent = units[parents[unit.code]] if unit.code in parents else None
+        if "上级单位" in r and unit.parent_id != (parent.pk if parent else None):
+            old = unit.parent.code if unit.parent_id else None
+            unit.parent = parent
+            unit.save(update_fields=["parent"])
+            record(by=by, action="update", obj=unit, changes={"parent": [old, parent.code if parent else None]},
+                   reason=f"导入单位 {source}".strip())
+            updated += 1
+    return {"rows": len(rows), "created": created, "updated": updated}
+
+
+def _snap(unit: Unit, _extra: dict) -> dict[str, Any]:
+    return {"code": unit.code, "name": unit.name, "kind": unit.kind, "domain": unit.domain.code,
+            "category": unit.category.code if unit.category_id else ""}
+
+
+def write_unit_sheet(fileobj: IO[bytes]) -> None:
+    """All units in the import sheet's columns, so the file can be edited and imported again."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "单位"
+    sheet.append(list(EXPORT_HEADERS))
+    for c in sheet[1]:
+        c.font = Font(bold=True)
+    for row in unit_rows():
+        sheet.append(list(row))
+    for col, width in zip("ABCDEF", (14, 28, 10, 16, 16, 14)):
+        sheet.column_dimensions[col].width = width
+    sheet.freeze_panes = "A2"
+    book.save(fileobj)

@@ -1,0 +1,64 @@
+"""Units: the list grouped by domain and category, import from and export to Excel."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaohe.web import access
+
+from . import selectors, services
+from .forms import UploadForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_reader(request: HttpRequest) -> None:
+    if not access.reads_everything(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    groups = selectors.units_grouped()
+    ctx = {"groups": groups, "total": sum(g.count for g in groups)}
+    return render(request, "organisation/unit_list.html", ctx)
+
+
+@login_required
+def unit_import(request: HttpRequest) -> HttpResponse:
+    access.require_office(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    problems: list[services.SheetProblem] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = services.read_unit_sheet(upload.read())
+            counts = services.import_units(by=request.user, rows=rows, source=upload.name)
+        except services.UnitSheetInvalid as exc:
+            problems = exc.problems
+            messages.error(request, _("导入未执行：发现 %(n)d 个问题，请改正后重新上传。") % {"n": len(problems)})
+        else:
+            messages.success(request, _("已导入 %(rows)d 行：新增 %(created)d 个单位，更新 %(updated)d 个。") % counts)
+            return redirect("unit_list")
+    ctx = {"form": form, "problems": problems, "headers": selectors.EXPORT_HEADERS}
+    return render(request, "organisation/unit_import.html", ctx)
+
+
+@login_required
+def unit_export(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    buf = BytesIO()
+    services.write_unit_sheet(buf)
+    resp = HttpResponse(buf.getvalue(), content_type=XLSX)
+    name = f"units-{timezone.localdate():%Y%m%d}.xlsx"
+    resp["Content-Disposition"] = f'attachment; filename="{name}"'
+    return resp
