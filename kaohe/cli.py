@@ -262,6 +262,47 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _django() -> str | None:
+    """Set up the web app's Django like manage.py does; the reason it cannot, or None."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.web.settings")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except ImportError as exc:
+        return f"找不到 Django 设置模块 {os.environ['DJANGO_SETTINGS_MODULE']}: {exc} (settings module not found)"
+    except ImproperlyConfigured as exc:
+        return f"Django 设置不全: {exc} (settings incomplete: set SECRET_KEY, or DEBUG=True for development)"
+    return None
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    problem = _django()
+    if problem is None:
+        from django.db import DatabaseError
+
+        from .audit.services import verify_chain
+
+        try:
+            report = verify_chain()
+        except DatabaseError as exc:
+            problem = f"无法读取审计日志: {exc} (database unavailable or not migrated: run manage.py migrate)"
+    if problem is not None:
+        print(f"未能检查审计日志 (audit log not checked): {problem}", file=sys.stderr)
+        return EXIT_INVALID
+    if report.broken is None and not report.why:
+        print(f"审计链完整：已检查 {report.checked} 条记录 ({report.checked} entries checked; chain intact)")
+        return 0
+    print(f"审计链已被破坏：已检查 {report.checked} 条记录 ({report.checked} entries checked; chain BROKEN)")
+    e = report.broken
+    if e is not None:
+        print(f"  第 {report.checked} 条 (#{e.pk})  时间 {e.at.isoformat()}  操作人 {e.actor_name}  "
+              f"操作 {e.action}  对象 {e.object_type} {e.object_id} {e.object_repr}")
+    print(f"  原因: {report.why}")
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kaohe", description="考核 Kaohe: 计算考核场景的得分、排名和等次 (compute assessment results)")
     p.add_argument("--version", action="version", version=f"kaohe {__version__}")
@@ -292,6 +333,11 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("template", help="写出空白考核工作簿 write a blank workbook")
     t.add_argument("-o", "--output", required=True)
     t.set_defaults(func=cmd_template)
+
+    a = sub.add_parser("audit", help="审计日志 the web platform's audit log (needs its database settings)")
+    asub = a.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    av = asub.add_parser("verify", help="检查审计日志的哈希链 check the hash chain; exit 1 if broken")
+    av.set_defaults(func=cmd_audit_verify)
     return p
 
 
