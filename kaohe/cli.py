@@ -1,4 +1,4 @@
-"""The `kaohe` command line: compute, validate, explain, convert and template.
+"""The `kaohe` command line: compute, validate, explain, convert, template, and audit verify (web database).
 
 Bad input always ends with exit status 2 and messages a clerk can act on, never a traceback.
 """
@@ -281,6 +281,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     problem = _django()
     if problem is None:
         from django.db import DatabaseError
+        from django.utils import timezone
 
         from .audit.services import verify_chain
 
@@ -297,8 +298,9 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     print(f"审计链已被破坏：已检查 {report.checked} 条记录 ({report.checked} entries checked; chain BROKEN)")
     e = report.broken
     if e is not None:
-        print(f"  第 {report.checked} 条 (#{e.pk})  时间 {e.at.isoformat()}  操作人 {e.actor_name}  "
-              f"操作 {e.action}  对象 {e.object_type} {e.object_id} {e.object_repr}")
+        at = timezone.localtime(e.at).isoformat(timespec="seconds")
+        print(f"  第 {report.checked} 条 (#{e.pk})  时间 {at}  操作人 {e.actor_name}  操作 {e.action}  "
+              f"对象 {e.object_type} {e.object_id} {e.object_repr}")
     print(f"  原因: {report.why}")
     return 1
 
