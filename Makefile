@@ -28,7 +28,7 @@ with psycopg.connect("$(PG_ADMIN_URL)", autocommit=True) as c:
 endef
 export DROP_DATABASES
 
-.PHONY: install test test-fast bench demo examples clean check-python system-packages
+.PHONY: install test test-fast bench demo examples screenshots clean check-python system-packages
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "Kaohe needs Python 3.12 or newer (python3.12 / python3.13 not found)." >&2; exit 1; }
@@ -85,6 +85,10 @@ test: install
 
 test-fast: install
 	SECRET_KEY=kaohe-test-only $(BIN)/python -m pytest -q -x -m "not slow"
+
+# The pictures in docs/screenshots/, taken by the browser tests on the demo city.
+screenshots: install
+	KAOHE_SCREENSHOTS=1 SECRET_KEY=kaohe-test-only $(BIN)/python -m pytest -q -p no:xdist tests/browser
 
 bench: install
 	$(BIN)/python bench/run.py

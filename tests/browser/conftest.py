@@ -67,12 +67,12 @@ def page(browser, live_server) -> Iterator:
 
 @pytest.fixture
 def shoot(tmp_path):
-    """Save a full-page screenshot under its name (docs/screenshots/ with KAOHE_SCREENSHOTS=1)."""
+    """Save what the window shows under a name (docs/screenshots/ with KAOHE_SCREENSHOTS=1)."""
     folder = SCREENSHOTS if os.environ.get("KAOHE_SCREENSHOTS") == "1" else tmp_path
 
     def take(pg, name: str) -> Path:
         path = folder / f"{name}.png"
-        pg.screenshot(path=str(path), full_page=True)
+        pg.screenshot(path=str(path))
         assert path.stat().st_size > 0
         return path
 
