@@ -331,7 +331,8 @@ class IndicatorForm(forms.Form):
 
     @staticmethod
     def initial_from(n: Indicator) -> dict:
-        return {"name": n.name, "code": n.code, "parent": n.parent_id, "points": n.points, "line": n.line,
+        points = int(n.points) if n.points is not None and float(n.points).is_integer() else n.points
+        return {"name": n.name, "code": n.code, "parent": n.parent_id, "points": points, "line": n.line,
                 "method": n.method, "direction": n.direction, "lead_unit": n.lead_unit_id,
                 "responsible": n.responsible, "applies_domains": n.applies_domains,
                 "applies_categories": n.applies_categories, "applies_units": n.applies_units,

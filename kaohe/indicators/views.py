@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kaohe.engine import METHOD_LABELS
+from kaohe.organisation.models import Domain
 from kaohe.web import access
 from kaohe.workbook import WorkbookInvalid, read_workbook, write_workbook
 
@@ -119,14 +120,30 @@ def cycle_settings(request: HttpRequest, cycle: int) -> HttpResponse:
 def indicator_tree(request: HttpRequest, cycle: int) -> HttpResponse:
     c = access.get_cycle_for_user(request.user, cycle)
     sums = selectors.children_points(c)
+    domains = dict(Domain.objects.values_list("code", "name"))
     rows = []
     for n, depth in selectors.tree(c):
         below = sums.get(n.pk)
         mismatch = below is not None and n.points is not None and abs(n.points - below) > 1e-9
         rows.append({"node": n, "depth": depth, "indent": depth * 1.5, "below": below, "mismatch": mismatch,
-                     "method_label": METHOD_LABELS.get(n.method, ""), "empty_group": not n.method and below is None})
+                     "method_label": METHOD_LABELS.get(n.method, ""), "empty_group": not n.method and below is None,
+                     "scope": _scope(n, domains)})
     ctx = {"cycle": c, "rows": rows, "mismatches": sum(r["mismatch"] for r in rows)}
     return render(request, "indicators/indicator_tree.html", ctx)
+
+
+def _scope(n: Indicator, domains: dict[str, str]) -> str:
+    """Where a node applies, in words (its own applies_to; below a root, the rest is inherited)."""
+    parts = []
+    if n.applies_domains:
+        parts.append(_("领域") + " " + "、".join(domains.get(d, d) for d in n.applies_domains))
+    if n.applies_categories:
+        parts.append(_("类别") + " " + "、".join(n.applies_categories))
+    if n.applies_units:
+        parts.append(_("仅") + " " + "、".join(n.applies_units))
+    if n.exclude_units:
+        parts.append(_("排除") + " " + "、".join(n.exclude_units))
+    return "；".join(parts)
 
 
 def _groups(cycle: Cycle) -> list[RaterGroup]:
