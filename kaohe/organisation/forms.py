@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from .models import Category, Domain, Unit
+
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Excel 文件 (.xlsx)"),
@@ -16,3 +18,50 @@ class UploadForm(forms.Form):
         if f.size > settings.KAOHE_MAX_UPLOAD:
             raise forms.ValidationError(_("文件超过大小上限 %(mb)d MB") % {"mb": settings.KAOHE_MAX_UPLOAD // 2**20})
         return f
+
+
+class UnitForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=120, widget=forms.TextInput({"class": "form-control"}))
+    kind = forms.ChoiceField(label=_("类型"), choices=Unit.Kind.choices, widget=forms.Select({"class": "form-select"}))
+    domain = forms.ModelChoiceField(label=_("领域"), queryset=Domain.objects.all(),
+                                    widget=forms.Select({"class": "form-select"}))
+    category = forms.ModelChoiceField(label=_("类别"), queryset=Category.objects.select_related("domain"),
+                                      required=False, empty_label=_("（无）"),
+                                      widget=forms.Select({"class": "form-select"}))
+    parent = forms.ModelChoiceField(label=_("上级单位"), queryset=Unit.objects.none(), required=False,
+                                    empty_label=_("（无）"), widget=forms.Select({"class": "form-select"}))
+    active = forms.BooleanField(label=_("在用"), required=False, widget=forms.CheckboxInput({"class": "form-check-input"}))
+    reason = forms.CharField(label=_("修改理由"), max_length=300, required=False,
+                             widget=forms.TextInput({"class": "form-control"}), help_text=_("记入审计日志"))
+
+    def __init__(self, *args, unit: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        below = _below(unit)
+        self.fields["parent"].queryset = Unit.objects.exclude(pk__in=below).order_by("domain__order", "code")
+        self.fields["parent"].label_from_instance = lambda u: f"{u.name}（{u.code}）"
+
+    @staticmethod
+    def initial_from(u: Unit) -> dict:
+        return {"name": u.name, "kind": u.kind, "domain": u.domain_id, "category": u.category_id,
+                "parent": u.parent_id, "active": u.active}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        cat, dom = data.get("category"), data.get("domain")
+        if cat is not None and dom is not None and cat.domain_id != dom.pk:
+            self.add_error("category", _("类别“%(c)s”不属于领域“%(d)s”") % {"c": cat.name, "d": dom.name})
+        return data
+
+
+def _below(unit: Unit) -> set[int]:
+    """The unit and every unit under it (a unit cannot be placed under its own subordinate)."""
+    kids: dict[int | None, list[int]] = {}
+    for pk, parent in Unit.objects.values_list("pk", "parent_id"):
+        kids.setdefault(parent, []).append(pk)
+    out, stack = set(), [unit.pk]
+    while stack:
+        j = stack.pop()
+        out.add(j)
+        stack.extend(kids.get(j, []))
+    return out

@@ -122,7 +122,8 @@ def import_units(*, by, rows: list[dict[str, str]], source: str = "") -> dict[st
             j = parents.get(j) or (existing[j].parent.code if j in existing and existing[j].parent_id
                                     and j not in seen else None)
     if problems:
-        raise UnitSheetInvalid(problems)
+        raise UnitSheetInvalid(sorted(problems, key=lambda p: (p.row or 0, EXPORT_HEADERS.index(p.column)
+                                                               if p.column in EXPORT_HEADERS else 9)))
 
     domains = list(Domain.objects.all())
     created = updated = 0
@@ -177,7 +178,22 @@ def import_units(*, by, rows: list[dict[str, str]], source: str = "") -> dict[st
 
 def _snap(unit: Unit, _extra: dict) -> dict[str, Any]:
     return {"code": unit.code, "name": unit.name, "kind": unit.kind, "domain": unit.domain.code,
-            "category": unit.category.code if unit.category_id else ""}
+            "category": unit.category.code if unit.category_id else "",
+            "parent": unit.parent.code if unit.parent_id else "", "active": unit.active}
+
+
+@transaction.atomic
+def update_unit(*, by, unit: Unit, data: dict[str, Any], reason: str = "") -> bool:
+    """Change a unit's name, type, domain, category, parent or status; False when nothing changed."""
+    before = _snap(unit, {})
+    for key, value in data.items():
+        setattr(unit, key, value)
+    changes = diff(before, _snap(unit, {}))
+    if not changes:
+        return False
+    unit.save()
+    record(by=by, action="update", obj=unit, changes=changes, reason=reason)
+    return True
 
 
 def write_unit_sheet(fileobj: IO[bytes]) -> None:

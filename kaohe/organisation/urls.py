@@ -5,5 +5,6 @@ from . import views
 urlpatterns = [
     path("units/", views.unit_list, name="unit_list"),
     path("units/import/", views.unit_import, name="unit_import"),
+    path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("units/export.xlsx", views.unit_export, name="unit_export"),
 ]

@@ -8,14 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from kaohe.web import access
 
 from . import selectors, services
-from .forms import UploadForm
+from .forms import UnitForm, UploadForm
+from .models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -62,3 +64,19 @@ def unit_export(request: HttpRequest) -> HttpResponse:
     name = f"units-{timezone.localdate():%Y%m%d}.xlsx"
     resp["Content-Disposition"] = f'attachment; filename="{name}"'
     return resp
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require_office(request.user)
+    unit = get_object_or_404(Unit.objects.select_related("domain", "category", "parent"), pk=pk)
+    form = UnitForm(request.POST or None, unit=unit, initial=UnitForm.initial_from(unit))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+        if services.update_unit(by=request.user, unit=unit, data=data, reason=form.cleaned_data["reason"]):
+            messages.success(request, _("已保存单位 %(name)s。") % {"name": unit.name})
+        else:
+            messages.info(request, _("没有修改。"))
+        return redirect("unit_list")
+    return render(request, "organisation/unit_edit.html", {"unit": unit, "form": form})

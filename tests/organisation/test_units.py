@@ -92,3 +92,35 @@ def test_leader_cannot_import(client, world):
     login(client, world.leader)
     assert client.post("/org/units/import/", {"file": sheet(["T9", "x", None, "乡镇", None, None])}).status_code == 403
     assert not Unit.objects.filter(code="T9").exists()
+
+
+def test_office_edits_a_unit_and_the_change_is_logged(client, world):
+    login(client, world.office)
+    u = world.unit1
+    url = f"/org/units/{u.pk}/edit/"
+    assert client.get(url).status_code == 200
+    resp = client.post(url, {"name": "东城区", "kind": "county", "domain": u.domain_id, "category": u.category_id or "",
+                             "parent": "", "active": "on", "reason": "撤县设区"})
+    assert resp.status_code == 302
+    u.refresh_from_db()
+    assert u.name == "东城区" and u.kind == Unit.Kind.COUNTY
+    entry = AuditEntry.objects.filter(object_type="organisation.Unit", object_id=str(u.pk)).latest("id")
+    assert entry.changes["name"] == ["东城县", "东城区"] and entry.reason == "撤县设区"
+
+
+def test_a_category_from_another_domain_is_refused(client, world):
+    login(client, world.office)
+    stat = world.stat_unit
+    plain = Category.objects.get(code="plain")
+    resp = client.post(f"/org/units/{stat.pk}/edit/", {"name": stat.name, "kind": "department",
+                                                       "domain": stat.domain_id, "category": plain.pk})
+    assert resp.status_code == 200 and "不属于领域" in resp.content.decode()
+
+
+def test_leader_cannot_edit_units(client, world):
+    login(client, world.leader)
+    u = world.unit1
+    resp = client.post(f"/org/units/{u.pk}/edit/", {"name": "x", "kind": "county", "domain": u.domain_id})
+    assert resp.status_code == 403
+    u.refresh_from_db()
+    assert u.name == "东城县"
