@@ -135,32 +135,37 @@ def applicable_units(cycle: Cycle, indicator: Indicator) -> list:
     return [u for u in members if all(_in_scope(n, u) for n in chain)]
 
 
-def applicable_leaves(cycle: Cycle, unit) -> list[Indicator]:
-    """The leaves that apply to one unit, in tree order."""
-    out = []
+def _chains(cycle: Cycle) -> dict[int, list[Indicator]]:
+    """Each node with the nodes above it, from one read of the tree."""
     rows = tree(cycle)
     by_pk = {n.pk: n for n, _ in rows}
+    out = {}
     for n, _depth in rows:
-        if not n.method:
-            continue
         chain, j = [n], n.parent_id
-        while j and j in by_pk:
+        while j and j in by_pk and len(chain) <= len(by_pk):
             chain.append(by_pk[j])
             j = by_pk[j].parent_id
-        if all(_in_scope(x, unit) for x in chain):
-            out.append(n)
+        out[n.pk] = chain
     return out
 
 
+def applicable_leaves(cycle: Cycle, unit) -> list[Indicator]:
+    """The leaves that apply to one unit, in tree order."""
+    return [chain[0] for chain in _chains(cycle).values()
+            if chain[0].method and all(_in_scope(x, unit) for x in chain)]
+
+
 def value_progress(cycle: Cycle, leaves: list[Indicator]) -> dict[int, tuple[int, int]]:
-    """For each leaf: (units with an actual value, units to which it applies)."""
+    """For each leaf: (units with an actual value, units to which it applies); a fixed number of queries."""
     filled: dict[int, set[int]] = {}
     for ind_id, unit_id in (Value.objects.filter(cycle=cycle, indicator__in=leaves, actual__isnull=False)
                             .values_list("indicator_id", "unit_id")):
         filled.setdefault(ind_id, set()).add(unit_id)
+    chains = _chains(cycle)
+    members = list(cycle.units.select_related("domain", "category"))
     out = {}
     for leaf in leaves:
-        units = {u.pk for u in applicable_units(cycle, leaf)}
+        units = {u.pk for u in members if all(_in_scope(n, u) for n in chains[leaf.pk])}
         out[leaf.pk] = (len(filled.get(leaf.pk, set()) & units), len(units))
     return out
 

@@ -10,6 +10,7 @@ from io import BytesIO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kaohe.engine import METHOD_LABELS
+from kaohe.engine.schema import DATA_METHODS
 from kaohe.organisation.models import Domain
 from kaohe.web import access
 from kaohe.workbook import WorkbookInvalid, read_workbook, write_workbook
@@ -257,8 +259,15 @@ def cycle_import(request: HttpRequest, cycle: int) -> HttpResponse:
             problems = exc.problems
             messages.error(request, _("工作簿有 %(n)d 个问题，未导入任何内容。请按下表逐项改正后重新上传。") % {"n": len(problems)})
         else:
-            counts = services.import_scenario(by=request.user, cycle=c, scenario=scenario, source=upload.name,
-                                              reason=form.cleaned_data["reason"])
+            try:
+                counts = services.import_scenario(by=request.user, cycle=c, scenario=scenario, source=upload.name,
+                                                  reason=form.cleaned_data["reason"])
+            except (KeyError, ValueError, TypeError, DatabaseError) as exc:
+                # The reader checked the workbook; a clash with what is already stored (a unit code used
+                # elsewhere, say) still rolls the whole import back.
+                messages.error(request, _("导入未执行，数据库未作任何改动：%(err)s") % {"err": exc})
+                return render(request, "indicators/cycle_import.html",
+                              {"cycle": c, "form": form, "problems": [], "counts": selectors.cycle_counts(c)})
             messages.success(request, _("已导入 %(name)s：%(units)d 个单位、%(indicators)d 个指标、%(values)d 条数据、"
                                         "%(ratings)d 条评议、%(responses)d 条问卷、%(adjustments)d 条加减分。")
                              % {"name": upload.name, **counts})
@@ -319,6 +328,9 @@ def value_grid(request: HttpRequest, cycle: int, pk: int) -> HttpResponse:
         leaf = access.get_indicator_for_user(request.user, c, pk)
     if not leaf.method:
         raise Http404
+    if leaf.method not in DATA_METHODS:
+        messages.info(request, _("%(code)s 按评议或问卷计分，评分和问卷通过考核工作簿导入，不在此逐格录入。") % {"code": leaf.code})
+        return redirect("value_index", cycle=c.pk)
     units = selectors.applicable_units(c, leaf)
     editable, reference = grid_fields(leaf)
     grid = ValueGrid(leaf, units, editable)

@@ -172,3 +172,18 @@ def test_leader_posts_are_refused(client, world):
     assert client.post(f"/cycles/{world.cycle.pk}/copy/", {"year": "2030", "name": "x"}).status_code == 403
     assert client.post(f"/cycles/{world.cycle.pk}/import/", {}).status_code == 403
     assert not Cycle.objects.filter(year=2030).exists()
+
+
+def test_settings_and_copy_are_in_the_audit_log_and_the_chain_holds(client, world):
+    from kaohe.audit.services import verify_chain
+
+    login(client, world.office)
+    client.post(f"/cycles/{world.cycle.pk}/settings/", settings_post())
+    entry = AuditEntry.objects.filter(object_type="indicators.Cycle", object_id=str(world.cycle.pk),
+                                      changes__has_key="settings").latest("id")
+    assert entry.actor == world.office and entry.changes["settings"][1]["bonus_cap"] == 5.0
+    client.post(f"/cycles/{world.cycle.pk}/copy/", {"year": "2027", "name": "2027年度"})
+    new = Cycle.objects.get(year=2027)
+    assert AuditEntry.objects.filter(action="copy", object_id=str(new.pk), actor=world.office).exists()
+    report = verify_chain()
+    assert report.broken is None and report.checked >= 4

@@ -132,3 +132,17 @@ def test_leader_reads_a_grid_but_cannot_save(client, world):
     assert resp.status_code == 200 and "<input name=\"v-" not in resp.content.decode()
     assert client.post(grid_url(world, "A1"), cells(world, "actual", U1="9")).status_code == 404
     assert Value.objects.get(indicator=leaf(world, "A1"), unit=world.unit1).actual == 6.3
+
+
+def test_value_index_makes_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
+    login(client, world.office)
+    with django_assert_max_num_queries(20):
+        resp = client.get(f"/cycles/{world.cycle.pk}/values/")
+    assert resp.status_code == 200
+
+
+def test_every_saved_cell_row_lands_in_the_audit_log(client, world):
+    login(client, world.office)
+    before = AuditEntry.objects.filter(object_type="indicators.Value").count()
+    client.post(grid_url(world, "B1"), cells(world, "actual", U1="37", U2="34", U3="35"))
+    assert AuditEntry.objects.filter(object_type="indicators.Value").count() == before + 2
