@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,15 @@ ACTIONS = {
     "create": _("新建"), "update": _("修改"), "delete": _("删除"), "import": _("导入"), "compute": _("计算"),
     "copy": _("复制"),
 }
+
+
+# Keys the services write that are not model fields (counts and summaries of a bulk change).
+KEYS = {
+    "fingerprint": _("输入指纹"), "units": _("单位数"), "indicators": _("指标数"), "values": _("数据条数"),
+    "ratings": _("评分条数"), "responses": _("答卷条数"), "adjustments": _("加减分条数"), "warnings": _("提示条数"),
+    "errors": _("错误条数"), "removed": _("删除的指标"), "copied_from": _("复制自"), "parent": _("上级指标"),
+}
+HEX = re.compile(r"[0-9a-f]{64}")
 
 
 def action_label(action: str) -> str:
@@ -61,9 +71,13 @@ class Change:
     new: str
 
 
-def _show(v: Any) -> str:
+def _show(v: Any, choices: dict | None = None) -> str:
     if v is None or v == "":
         return "—"
+    if choices and isinstance(v, str) and v in choices:
+        return str(choices[v])
+    if isinstance(v, str) and HEX.fullmatch(v):
+        return v[:12] + "…"  # a hash: the first digits tell two apart
     if isinstance(v, bool):
         return str(_("是") if v else _("否"))
     if isinstance(v, float):
@@ -79,11 +93,13 @@ def changes(entry: AuditEntry) -> list[Change]:
     out = []
     for name, pair in (entry.changes or {}).items():
         old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-        label = name
-        if model is not None:
+        label, choices = str(KEYS.get(name, name)), None
+        if model is not None and name not in KEYS:
             try:
-                label = str(getattr(model._meta.get_field(name), "verbose_name", name))
+                f = model._meta.get_field(name)
+                label = str(getattr(f, "verbose_name", name))
+                choices = dict(f.choices) if getattr(f, "choices", None) else None
             except FieldDoesNotExist:
                 pass
-        out.append(Change(label, _show(old), _show(new)))
+        out.append(Change(label, _show(old, choices), _show(new, choices)))
     return out

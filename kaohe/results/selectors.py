@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kaohe.indicators.models import Cycle, Indicator
+from kaohe.organisation.models import Category, Domain
 
 from .models import Run, RunUnit
 
@@ -28,16 +29,43 @@ def unit_names(run: Run) -> dict[str, str]:
 
 @dataclass
 class RankingGroup:
+    code: str
     name: str
     rows: list[RunUnit]
 
 
+def group_names(codes: set[str]) -> dict[str, str]:
+    """A ranking group's code ("county/plain", or "county" when ranked by domain) -> its names."""
+    domains = {d.code: d.name for d in Domain.objects.all()}
+    categories = {(c.domain.code, c.code): c.name for c in Category.objects.select_related("domain")}
+    out = {}
+    for code in codes:
+        d, _sep, c = code.partition("/")
+        name = domains.get(d, d)
+        out[code] = f"{name} · {categories.get((d, c), c)}" if c else name
+    return out
+
+
 def ranking(run: Run) -> list[RankingGroup]:
-    """Every unit's row, one table per ranking group, each sorted by rank (ties in the engine's order)."""
+    """Every unit's row, one table per ranking group, each sorted by rank (ties in the engine's order).
+
+    The rows carry "domain/category"; when the cycle ranks by domain (settings.rank_by), a domain is one
+    table, as in the report workbook.
+    """
+    by_domain = (run.scenario.get("settings") or {}).get("rank_by") == "domain"
     groups: dict[str, list[RunUnit]] = {}
-    for row in run.unit_results.select_related("unit").order_by("group", "rank", "position"):
-        groups.setdefault(row.group, []).append(row)
-    return [RankingGroup(name, rows) for name, rows in groups.items()]
+    for row in run.unit_results.select_related("unit").order_by("position"):
+        groups.setdefault(row.group.split("/")[0] if by_domain else row.group, []).append(row)
+    names = group_names(set(groups))
+    return [RankingGroup(code, names[code], sorted(rows, key=lambda r: (r.rank, r.position)))
+            for code, rows in groups.items()]
+
+
+def group_name(run: Run, row: RunUnit) -> str:
+    """The name of the group the unit was ranked in."""
+    by_domain = (run.scenario.get("settings") or {}).get("rank_by") == "domain"
+    code = row.group.split("/")[0] if by_domain else row.group
+    return group_names({code})[code]
 
 
 def chart_data(groups: list[RankingGroup]) -> list[dict[str, Any]]:

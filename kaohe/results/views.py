@@ -39,8 +39,7 @@ def run_compute(request: HttpRequest, cycle: int) -> HttpResponse:
     if run.status == Run.Status.OK:
         messages.success(request, _("第 %(n)s 次计算完成。") % {"n": run.number})
     else:
-        messages.error(request, _("第 %(n)s 次计算未出结果：数据有 %(k)s 处问题，请按下表逐项修改后重新计算。")
-                       % {"n": run.number, "k": len(run.errors)})
+        messages.error(request, _("第 %(n)s 次计算未出结果，问题见下表。") % {"n": run.number})
     return redirect("run_detail", cycle_obj.pk, run.pk)
 
 
@@ -71,6 +70,8 @@ def run_unit(request: HttpRequest, cycle: int, run: int, unit: int) -> HttpRespo
                     "reason": a.get("reason", "")}
                    for a in run_obj.scenario.get("adjustments", []) if a.get("unit") == code]
     ctx = {"cycle": cycle_obj, "run": run_obj, "row": row, "code": code, "tree": selectors.score_tree(row),
+           "group_name": selectors.group_name(run_obj, row),
+           "bonus_line_in_total": bool((run_obj.scenario.get("settings") or {}).get("bonus_line_in_total")),
            "warnings": selectors.warnings_for(run_obj, code), "adjustments": adjustments}
     return render(request, "results/run_unit.html", ctx)
 
