@@ -128,3 +128,32 @@ def test_a_run_page_for_another_cycles_run_is_not_found(world, client, run) -> N
     other = create_cycle(by=world.office, year=2027, name="2027年度")
     client.force_login(world.office)
     assert client.get(reverse("run_detail", args=[other.pk, run.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(("rank_by", "tables"), [("group", 2), ("domain", 1)])
+def test_the_ranking_has_one_table_per_ranking_group_named_not_coded(world, client, rank_by, tables) -> None:
+    import copy
+
+    from kaohe.indicators.services import import_scenario
+    from kaohe.organisation.models import Category, Domain
+
+    from ..conftest import SCENARIO
+
+    scenario = copy.deepcopy(SCENARIO)
+    scenario["units"][2]["category"] = "mountain"
+    scenario["settings"]["rank_by"] = rank_by
+    import_scenario(by=world.office, cycle=world.cycle, scenario=scenario)
+    Domain.objects.filter(code="county").update(name="县（市、区）")
+    Category.objects.filter(code="mountain").update(name="山区县")
+    run = compute_cycle(by=world.office, cycle=world.cycle)
+    client.force_login(world.office)
+    resp = client.get(reverse("run_detail", args=[world.cycle.pk, run.pk]))
+    groups = resp.context["groups"]
+    assert len(groups) == tables
+    assert sum(len(g.rows) for g in groups) == 3
+    for g in groups:
+        assert [r.rank for r in g.rows] == sorted(r.rank for r in g.rows)
+    page = resp.content.decode()
+    assert "县（市、区）" in page and "county/" not in page
+    if rank_by == "group":
+        assert "县（市、区） · 山区县" in page
