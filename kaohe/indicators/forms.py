@@ -392,11 +392,6 @@ class WorkbookUploadForm(forms.Form):
         return f
 
 
-class PasteForm(forms.Form):
-    text = forms.CharField(label=_("从 Excel 粘贴"), widget=forms.Textarea({"rows": 6, **INPUT}),
-                           help_text=_("每行：单位编号或名称、实际值，可再跟目标值、基期值，用 Tab 分隔（直接从 Excel 复制即可）"))
-
-
 class SheetUploadForm(forms.Form):
     file = forms.FileField(label=_("上传 Excel"), widget=forms.ClearableFileInput({"accept": ".xlsx", "class": "form-control"}),
                            help_text=_("第一行为表头：单位、实际值，可加 目标值、基期值"))
@@ -470,6 +465,14 @@ class ValueGrid:
                 x = getattr(v, f) if v is not None else None
                 self.raw[(u.pk, f)] = "" if x is None else f"{x:g}" if abs(x) < 1e15 else str(x)
 
+    def keep(self, data: Any) -> None:
+        """Take what the clerk has typed so far, unchecked (before a paste or upload adds to it)."""
+        for u in self.units:
+            for f in self.editable:
+                name = self.name(u.pk, f)
+                if name in data:
+                    self.raw[(u.pk, f)] = (data.get(name) or "").strip()
+
     def bind(self, data: Any) -> bool:
         """Parse posted cells; True when every cell is valid."""
         for u in self.units:
@@ -492,14 +495,15 @@ class ValueGrid:
             self.rows.append((u, fields))
         return not self.errors
 
-    def paste(self, rows: list[list[str]], where: str) -> list[str]:
-        """Fill cells from rows "unit, actual[, target[, baseline]]"; returns problems (unknown units, bad numbers)."""
+    def paste(self, rows: list[tuple[int, list[str]]], where: str) -> tuple[int, list[str]]:
+        """Fill cells from rows "unit, actual[, target[, baseline]]"; returns rows used and problems (unknown units)."""
         by_key: dict[str, Unit] = {}
         for u in self.units:
             by_key[u.code] = u
             by_key.setdefault(u.name, u)
         problems: list[str] = []
-        for n, cells, in rows:
+        used = 0
+        for n, cells in rows:
             key = cells[0].strip() if cells else ""
             if not key:
                 continue
@@ -508,11 +512,12 @@ class ValueGrid:
                 problems.append(str(_("%(where)s第 %(n)s 行：“%(key)s”不是本指标适用的单位") %
                                     {"where": where, "n": n, "key": key}))
                 continue
+            used += 1
             for f, text in zip(("actual", "target", "baseline"), cells[1:4]):
                 text = (text or "").strip()
                 if text and f in self.editable:
                     self.raw[(unit.pk, f)] = text
-        return problems
+        return used, problems
 
 
 def paste_rows(text: str) -> list[tuple[int, list[str]]]:

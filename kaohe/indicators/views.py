@@ -24,7 +24,7 @@ from kaohe.web import access
 from kaohe.workbook import WorkbookInvalid, read_workbook, write_workbook
 
 from . import selectors, services
-from .forms import (CycleForm, DeleteForm, GradeFormSet, IndicatorForm, ParamsForm, PasteForm, PhasesForm,
+from .forms import (CycleForm, DeleteForm, GradeFormSet, IndicatorForm, ParamsForm, PhasesForm,
                     SettingsForm, SheetUploadForm, ValueGrid, VALUE_LABELS, WorkbookUploadForm, grid_fields,
                     leaf_problems, paste_rows, settings_from, settings_initial, settings_problems, sheet_rows)
 from .models import Cycle, Indicator, RaterGroup, Value
@@ -307,14 +307,16 @@ def value_index(request: HttpRequest, cycle: int) -> HttpResponse:
 
 def _grid_ctx(c: Cycle, leaf: Indicator, units: list, grid: ValueGrid, editable: list[str], reference: list[str],
               can_write: bool, **extra) -> dict:
+    # a reference column (the target of a method that does not use it) only when some unit has one
+    shown = [f for f in reference if any(grid.raw.get((u.pk, f)) for u in units)]
     cols = [(f, VALUE_LABELS[f], f in editable and can_write) for f in ("target", "baseline", "actual")
-            if f in editable or f in reference]
+            if f in editable or f in shown]
     table = [{"unit": u, "cells": [{"field": f, "label": label, "name": ValueGrid.name(u.pk, f),
                                     "value": grid.raw.get((u.pk, f), ""), "error": grid.errors.get((u.pk, f)),
                                     "input": inp} for f, label, inp in cols]} for u in units]
     return {"cycle": c, "leaf": leaf, "cols": cols, "table": table, "can_write": can_write,
             "method_label": METHOD_LABELS.get(leaf.method, leaf.method), "errors": len(grid.errors),
-            "paste_form": PasteForm(), "upload_form": SheetUploadForm(), **extra}
+            **extra}
 
 
 @login_required
@@ -337,20 +339,20 @@ def value_grid(request: HttpRequest, cycle: int, pk: int) -> HttpResponse:
     grid.fill_from({v.unit_id: v for v in Value.objects.filter(indicator=leaf)})
     notes: list[str] = []
     action = request.POST.get("action", "save")
-    if request.method == "POST" and action == "paste":
-        form = PasteForm(request.POST)
-        if form.is_valid():
-            notes = grid.paste(paste_rows(form.cleaned_data["text"]), where="")
-            messages.info(request, _("已把粘贴的数据填入下表，尚未保存：请检查后点“保存”。"))
-    elif request.method == "POST" and action == "upload":
-        form = SheetUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            rows, notes = sheet_rows(form.cleaned_data["file"].read(), leaf.code)
-            if not notes:
-                notes = grid.paste(rows, where=_("表格"))
-                messages.info(request, _("已把上传表格中的数据填入下表，尚未保存：请检查后点“保存”。"))
+    if request.method == "POST" and action in ("paste", "upload"):
+        grid.keep(request.POST)
+        if action == "paste":
+            rows = paste_rows(request.POST.get("text", ""))
         else:
-            notes = [str(e) for e in form.errors.get("file", [])]
+            form = SheetUploadForm(request.POST, request.FILES)
+            rows, notes = (sheet_rows(form.cleaned_data["file"].read(), leaf.code) if form.is_valid()
+                           else ([], [str(e) for e in form.errors.get("file", [])]))
+        if rows:
+            used, notes = grid.paste(rows, where=_("表格") if action == "upload" else "")
+            if used:
+                messages.info(request, _("已把 %(n)d 行数据填入下表，尚未保存：请检查后点“保存全部”。") % {"n": used})
+        elif not notes:
+            notes = [_("没有读到数据行。")]
     elif request.method == "POST":
         if grid.bind(request.POST):
             n = services.save_values(by=request.user, cycle=c, rows=[(leaf, u, f) for u, f in grid.rows],

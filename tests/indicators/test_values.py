@@ -146,3 +146,11 @@ def test_every_saved_cell_row_lands_in_the_audit_log(client, world):
     before = AuditEntry.objects.filter(object_type="indicators.Value").count()
     client.post(grid_url(world, "B1"), cells(world, "actual", U1="37", U2="34", U3="35"))
     assert AuditEntry.objects.filter(object_type="indicators.Value").count() == before + 2
+
+
+def test_paste_keeps_what_the_clerk_has_already_typed(client, world):
+    login(client, world.stat)
+    data = {**cells(world, "actual", U3="8.8"), "action": "paste", "text": "U1\t7.1"}
+    html = client.post(grid_url(world, "A1"), data).content.decode()
+    assert 'value="8.8"' in html and 'value="7.1"' in html
+    assert "已把 1 行数据填入下表" in html
