@@ -1,0 +1,11 @@
+"""Web tests hash passwords with a cheap hasher: PBKDF2 at its production cost takes over half a
+second a password on a small machine, and every fixture user and every login pays it."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
