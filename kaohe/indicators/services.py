@@ -211,10 +211,17 @@ def copy_cycle(*, by, source: Cycle, year: int, name: str) -> Cycle:
         RaterGroup.objects.create(cycle=new, code=g.code, name=g.name, weight=g.weight)
     shift = year - source.year
     for p in source.phases.all():
-        Phase.objects.create(cycle=new, kind=p.kind, starts=p.starts.replace(year=p.starts.year + shift),
-                             ends=p.ends.replace(year=p.ends.year + shift))
+        Phase.objects.create(cycle=new, kind=p.kind, starts=_shift_year(p.starts, shift), ends=_shift_year(p.ends, shift))
     record(by=by, action="copy", obj=new, cycle_id=new.pk, changes={"copied_from": [None, source.name]})
     return new
+
+
+def _shift_year(day, years: int):
+    """The same day so many years on; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 @transaction.atomic

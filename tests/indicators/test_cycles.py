@@ -187,3 +187,12 @@ def test_settings_and_copy_are_in_the_audit_log_and_the_chain_holds(client, worl
     assert AuditEntry.objects.filter(action="copy", object_id=str(new.pk), actor=world.office).exists()
     report = verify_chain()
     assert report.broken is None and report.checked >= 4
+
+
+def test_copy_moves_a_leap_day_phase_to_the_28th(world):
+    from kaohe.indicators.models import Phase
+    from kaohe.indicators.services import copy_cycle
+
+    Phase.objects.create(cycle=world.cycle, kind="half_year", starts=dt.date(2028, 2, 29), ends=dt.date(2028, 3, 10))
+    new = copy_cycle(by=world.office, source=world.cycle, year=world.cycle.year + 1, name="次年")
+    assert new.phases.get(kind="half_year").starts == dt.date(2029, 2, 28)
