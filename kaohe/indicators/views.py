@@ -148,6 +148,11 @@ def _scope(n: Indicator, domains: dict[str, str]) -> str:
     return "；".join(parts)
 
 
+def _int(text: str | None) -> int:
+    """A pk from a query string; 0 (no such row) for anything that is not a number."""
+    return int(text) if text and text.isdigit() else 0
+
+
 def _groups(cycle: Cycle) -> list[RaterGroup]:
     return list(RaterGroup.objects.filter(cycle=cycle).order_by("id"))
 
@@ -157,7 +162,7 @@ def _indicator_form(request: HttpRequest, c: Cycle, node: Indicator | None) -> H
     if node is not None:
         initial = IndicatorForm.initial_from(node)
     else:
-        parent = c.indicators.filter(pk=request.GET.get("parent") or 0, method="").first()
+        parent = c.indicators.filter(pk=_int(request.GET.get("parent")), method="").first()
         initial = {"parent": parent.pk if parent else None, "line": "main", "direction": "higher"}
     form = IndicatorForm(request.POST or None, cycle=c, indicator=node, initial=initial)
     method = (request.POST.get("method") if request.method == "POST" else initial.get("method")) or ""
@@ -215,7 +220,7 @@ def indicator_params(request: HttpRequest, cycle: int) -> HttpResponse:
     """The params part of the indicator form for the method chosen (htmx swaps it in)."""
     c = _office_cycle(request, cycle)
     method = request.GET.get("method", "")
-    node = c.indicators.filter(pk=request.GET.get("pk") or 0).first()
+    node = c.indicators.filter(pk=_int(request.GET.get("pk"))).first()
     params_form = None
     if method in METHOD_LABELS:
         params = node.params if node is not None and node.method == method else {}
