@@ -17,5 +17,6 @@ urlpatterns = [
     path("<int:cycle>/export.xlsx", views.cycle_export, name="cycle_export"),
     path("<int:cycle>/values/", views.value_index, name="value_index"),
     path("<int:cycle>/values/<int:pk>/", views.value_grid, name="value_grid"),
+    path("<int:cycle>/values/<int:pk>/export.xlsx", views.value_grid_export, name="value_grid_export"),
     path("<int:cycle>/mine/", views.my_unit, name="my_unit"),
 ]

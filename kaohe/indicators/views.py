@@ -150,7 +150,7 @@ def _scope(n: Indicator, domains: dict[str, str]) -> str:
 
 def _int(text: str | None) -> int:
     """A pk from a query string; 0 (no such row) for anything that is not a number."""
-    return int(text) if text and text.isdigit() else 0
+    return int(text) if text and text.isascii() and text.isdigit() else 0
 
 
 def _groups(cycle: Cycle) -> list[RaterGroup]:
@@ -367,6 +367,36 @@ def value_grid(request: HttpRequest, cycle: int, pk: int) -> HttpResponse:
         messages.error(request, _("有 %(n)d 个格子填写有误（已标红），全部未保存。") % {"n": len(grid.errors)})
     ctx = _grid_ctx(c, leaf, units, grid, editable, reference, can_write, notes=notes)
     return render(request, "indicators/value_grid.html", ctx)
+
+
+@login_required
+def value_grid_export(request: HttpRequest, cycle: int, pk: int) -> HttpResponse:
+    """The grid as a sheet to fill in offline; the upload on the grid page reads it back."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    c = access.get_cycle_for_user(request.user, cycle)
+    leaf = access.get_indicator_for_user(request.user, c, pk, write=not access.reads_everything(request.user))
+    if leaf.method not in DATA_METHODS:
+        raise Http404
+    values = {v.unit_id: v for v in Value.objects.filter(indicator=leaf)}
+    book = Workbook()
+    sheet = book.active
+    sheet.title = leaf.code[:31]
+    sheet.append([str(_("单位编号")), str(_("单位名称")), str(_("实际值")), str(_("目标值")), str(_("基期值"))])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for u in selectors.applicable_units(c, leaf):
+        v = values.get(u.pk)
+        sheet.append([u.code, u.name] + [getattr(v, f) if v else None for f in ("actual", "target", "baseline")])
+    for col, width in zip("ABCDE", (12, 24, 12, 12, 12)):
+        sheet.column_dimensions[col].width = width
+    sheet.freeze_panes = "C2"
+    buf = BytesIO()
+    book.save(buf)
+    resp = HttpResponse(buf.getvalue(), content_type=XLSX)
+    resp["Content-Disposition"] = f'attachment; filename="values-{c.year}-{leaf.code}.xlsx"'
+    return resp
 
 
 @login_required

@@ -154,3 +154,26 @@ def test_paste_keeps_what_the_clerk_has_already_typed(client, world):
     html = client.post(grid_url(world, "A1"), data).content.decode()
     assert 'value="8.8"' in html and 'value="7.1"' in html
     assert "已把 1 行数据填入下表" in html
+
+
+def test_the_downloaded_grid_uploads_back(client, world):
+    from openpyxl import load_workbook
+
+    login(client, world.stat)
+    resp = client.get(f"{grid_url(world, 'A1')}export.xlsx")
+    assert resp.status_code == 200
+    book = load_workbook(BytesIO(resp.content))
+    sheet = book.active
+    assert [c.value for c in sheet[1]] == ["单位编号", "单位名称", "实际值", "目标值", "基期值"]
+    sheet["C2"] = 6.9
+    buf = BytesIO()
+    book.save(buf)
+    buf.seek(0)
+    buf.name = "a1.xlsx"
+    html = client.post(grid_url(world, "A1"), {"action": "upload", "file": buf}).content.decode()
+    assert 'value="6.9"' in html and "已把 3 行数据填入下表" in html
+
+
+def test_unit_user_cannot_download_a_grid(client, world):
+    login(client, world.u1)
+    assert client.get(f"{grid_url(world, 'A1')}export.xlsx").status_code == 404
