@@ -19,7 +19,8 @@ SETTINGS_CODES = {"bad_setting", "bad_grades"}
 
 
 def runs_of(cycle: Cycle) -> QuerySet[Run]:
-    return cycle.runs.select_related("created_by__profile").order_by("-number")
+    # the stored scenario can be megabytes per run: the list never needs it
+    return cycle.runs.select_related("created_by__profile").defer("scenario", "indicator_names").order_by("-number")
 
 
 def unit_names(run: Run) -> dict[str, str]:
@@ -54,7 +55,7 @@ def ranking(run: Run) -> list[RankingGroup]:
     """
     by_domain = (run.scenario.get("settings") or {}).get("rank_by") == "domain"
     groups: dict[str, list[RunUnit]] = {}
-    for row in run.unit_results.select_related("unit").order_by("position"):
+    for row in run.unit_results.select_related("unit").defer("scores").order_by("position"):
         groups.setdefault(row.group.split("/")[0] if by_domain else row.group, []).append(row)
     names = group_names(set(groups))
     return [RankingGroup(code, names[code], sorted(rows, key=lambda r: (r.rank, r.position)))
