@@ -71,6 +71,8 @@ def test_the_run_pages_link_to_the_runs_history(world, client) -> None:
     history = reverse("audit_object", args=["results.Run", run.pk])
     assert history in page
     assert str(run) in client.get(history).content.decode()
+    client.force_login(world.leader)
+    assert history not in client.get(reverse("run_detail", args=[world.cycle.pk, run.pk])).content.decode()
 
 
 def test_nobody_but_the_office_reads_the_log(world, client, changed) -> None:
