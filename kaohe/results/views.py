@@ -26,7 +26,10 @@ def run_list(request: HttpRequest, cycle: int) -> HttpResponse:
     # a unit user links only to its own unit's result, in the runs that have one
     own_runs = (set(RunUnit.objects.filter(run__cycle=cycle_obj, unit=unit).values_list("run_id", flat=True))
                 if unit else set())
-    ctx = {"cycle": cycle_obj, "runs": selectors.runs_of(cycle_obj), "own_unit": unit, "own_runs": own_runs}
+    runs = list(selectors.runs_of(cycle_obj))
+    # the same fingerprint as the run before: nothing in the inputs changed in between
+    unchanged = {r.pk for r, before in zip(runs, runs[1:]) if r.fingerprint == before.fingerprint}
+    ctx = {"cycle": cycle_obj, "runs": runs, "own_unit": unit, "own_runs": own_runs, "unchanged": unchanged}
     return render(request, "results/run_list.html", ctx)
 
 

@@ -157,3 +157,11 @@ def test_the_ranking_has_one_table_per_ranking_group_named_not_coded(world, clie
     assert "县（市、区）" in page and "county/" not in page
     if rank_by == "group":
         assert "县（市、区） · 山区县" in page
+
+
+def test_the_runs_list_says_when_a_run_had_the_same_inputs_as_the_one_before(world, client, run) -> None:
+    again = compute_cycle(by=world.office, cycle=world.cycle)
+    client.force_login(world.office)
+    resp = client.get(reverse("run_list", args=[world.cycle.pk]))
+    assert resp.context["unchanged"] == {again.pk}
+    assert "输入与上次相同" in resp.content.decode()
