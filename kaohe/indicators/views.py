@@ -300,13 +300,14 @@ def cycle_export(request: HttpRequest, cycle: int) -> HttpResponse:
 def value_index(request: HttpRequest, cycle: int) -> HttpResponse:
     c = access.get_cycle_for_user(request.user, cycle)
     led = access.indicators_led(request.user, c)
-    leaves = list((led if led.exists() or not access.reads_everything(request.user)
-                   else c.indicators.exclude(method="")).select_related("lead_unit", "parent").order_by("order", "id"))
+    # the office and leaders see every leaf (leaders read only); a lead unit sees the leaves it leads
+    shown = c.indicators.exclude(method="") if access.reads_everything(request.user) else led
+    leaves = list(shown.select_related("lead_unit", "parent").order_by("order", "id"))
     progress = selectors.value_progress(c, leaves)
     writable = set(led.values_list("pk", flat=True))
     rows = [{"leaf": n, "label": METHOD_LABELS.get(n.method, n.method), "filled": progress[n.pk][0],
              "total": progress[n.pk][1], "editable": n.pk in writable,
-             "data": n.method not in ("rating", "satisfaction")} for n in leaves]
+             "data": n.method in DATA_METHODS} for n in leaves]
     return render(request, "indicators/value_index.html", {"cycle": c, "rows": rows})
 
 
