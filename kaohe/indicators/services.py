@@ -256,3 +256,45 @@ def save_phases(*, by, cycle: Cycle, phases: dict[str, tuple[Any, Any] | None], 
                reason=reason)
         changed += 1
     return changed
+
+
+class UnitHasData(Exception):
+    """A unit cannot leave a cycle while the cycle holds its values, ratings, answers or adjustments."""
+
+    def __init__(self, units: list[Unit]):
+        self.units = units
+        super().__init__("、".join(u.name for u in units))
+
+
+@transaction.atomic
+def set_cycle_units(*, by, cycle: Cycle, members: dict[int, bool], reason: str = "") -> int:
+    """Make these units (pk -> leadership rated excellent) the cycle's assessed units. Returns changes made.
+
+    A unit with data in the cycle is not removed (UnitHasData): its values would point at no one.
+    """
+    current = {m.unit_id: m for m in CycleUnit.objects.select_for_update().filter(cycle=cycle).select_related("unit")}
+    leaving = [m.unit for pk, m in current.items() if pk not in members]
+    with_data = [u for u in leaving if any(model.objects.filter(cycle=cycle, unit=u).exists()
+                                           for model in (Value, Rating, Response, Adjustment))]
+    if with_data:
+        raise UnitHasData(with_data)
+    changed = 0
+    for unit in leaving:
+        current[unit.pk].delete()
+        record(by=by, action="update", obj=cycle, cycle_id=cycle.pk, reason=reason,
+               changes={"unit": [unit.code, None]})
+        changed += 1
+    for pk, excellent in members.items():
+        m = current.get(pk)
+        if m is None:
+            m = CycleUnit.objects.create(cycle=cycle, unit_id=pk, leadership_excellent=excellent)
+            record(by=by, action="update", obj=cycle, cycle_id=cycle.pk, reason=reason,
+                   changes={"unit": [None, m.unit.code], "leadership_excellent": [None, excellent]})
+            changed += 1
+        elif m.leadership_excellent != excellent:
+            record(by=by, action="update", obj=cycle, cycle_id=cycle.pk, reason=reason,
+                   changes={f"leadership_excellent.{m.unit.code}": [m.leadership_excellent, excellent]})
+            m.leadership_excellent = excellent
+            m.save(update_fields=["leadership_excellent"])
+            changed += 1
+    return changed

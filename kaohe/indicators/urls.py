@@ -7,6 +7,7 @@ urlpatterns = [
     path("<int:cycle>/", views.cycle_detail, name="cycle_detail"),
     path("<int:cycle>/copy/", views.cycle_copy, name="cycle_copy"),
     path("<int:cycle>/phases/", views.cycle_phases, name="cycle_phases"),
+    path("<int:cycle>/units/", views.cycle_units, name="cycle_units"),
     path("<int:cycle>/settings/", views.cycle_settings, name="cycle_settings"),
     path("<int:cycle>/indicators/", views.indicator_tree, name="indicator_tree"),
     path("<int:cycle>/indicators/add/", views.indicator_add, name="indicator_add"),

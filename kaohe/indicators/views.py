@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from kaohe.engine import METHOD_LABELS
 from kaohe.engine.schema import DATA_METHODS
-from kaohe.organisation.models import Domain
+from kaohe.organisation.models import Domain, Unit
 from kaohe.web import access
 from kaohe.workbook import WorkbookInvalid, read_workbook, write_workbook
 
@@ -27,7 +28,7 @@ from . import selectors, services
 from .forms import (CycleForm, DeleteForm, GradeFormSet, IndicatorForm, ParamsForm, PhasesForm,
                     SettingsForm, SheetUploadForm, ValueGrid, VALUE_LABELS, WorkbookUploadForm, grid_fields,
                     leaf_problems, paste_rows, settings_from, settings_initial, settings_problems, sheet_rows)
-from .models import Cycle, Indicator, RaterGroup, Value
+from .models import Cycle, CycleUnit, Indicator, RaterGroup, Value
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -113,6 +114,31 @@ def cycle_settings(request: HttpRequest, cycle: int) -> HttpResponse:
             return redirect("cycle_detail", cycle=c.pk)
     ctx = {"cycle": c, "form": form, "formset": formset, "problems": problems}
     return render(request, "indicators/cycle_settings.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_units(request: HttpRequest, cycle: int) -> HttpResponse:
+    """Which units are assessed in the cycle, and whose leadership team was rated excellent."""
+    c = _office_cycle(request, cycle)
+    current = dict(CycleUnit.objects.filter(cycle=c).values_list("unit_id", "leadership_excellent"))
+    units = list(Unit.objects.filter(Q(active=True) | Q(pk__in=current)).select_related("domain", "category")
+                 .order_by("domain__order", "domain__code", "code"))
+    if request.method == "POST":
+        chosen = {int(x) for x in request.POST.getlist("unit") if x.isascii() and x.isdigit()}
+        excellent = {int(x) for x in request.POST.getlist("excellent") if x.isascii() and x.isdigit()}
+        members = {u.pk: u.pk in excellent for u in units if u.pk in chosen}
+        try:
+            n = services.set_cycle_units(by=request.user, cycle=c, members=members,
+                                         reason=request.POST.get("reason", "").strip()[:300])
+        except services.UnitHasData as exc:
+            messages.error(request, _("未保存：以下单位在本周期已有数据，不能移出：%(names)s") % {"names": exc})
+        else:
+            messages.success(request, _("已保存考核对象（%(n)d 处修改）。") % {"n": n})
+            return redirect("cycle_detail", cycle=c.pk)
+        current = {pk: pk in excellent for pk in chosen}
+    rows = [{"unit": u, "member": u.pk in current, "excellent": current.get(u.pk, False)} for u in units]
+    return render(request, "indicators/cycle_units.html", {"cycle": c, "rows": rows, "count": len(current)})
 
 
 # ---- the indicator tree -----------------------------------------------------------------------
