@@ -126,7 +126,8 @@ def import_units(*, by, rows: list[dict[str, str]], source: str = "") -> dict[st
                                                                if p.column in EXPORT_HEADERS else 9)))
 
     domains = list(Domain.objects.all())
-    created = updated = 0
+    created = 0
+    updated: set[str] = set()
     units: dict[str, Unit] = dict(existing)
     for r in rows:
         dom_text = r["领域"]
@@ -162,7 +163,7 @@ def import_units(*, by, rows: list[dict[str, str]], source: str = "") -> dict[st
             if changes:
                 unit.save()
                 record(by=by, action="update", obj=unit, changes=changes, reason=f"导入单位 {source}".strip())
-                updated += 1
+                updated.add(unit.code)
     for r in rows:
         unit = units[r["编号"]]
         parent = units[parents[unit.code]] if unit.code in parents else None
@@ -172,8 +173,9 @@ def import_units(*, by, rows: list[dict[str, str]], source: str = "") -> dict[st
             unit.save(update_fields=["parent"])
             record(by=by, action="update", obj=unit, changes={"parent": [old, parent.code if parent else None]},
                    reason=f"导入单位 {source}".strip())
-            updated += 1
-    return {"rows": len(rows), "created": created, "updated": updated}
+            if unit.code in existing:
+                updated.add(unit.code)
+    return {"rows": len(rows), "created": created, "updated": len(updated)}
 
 
 def _snap(unit: Unit, _extra: dict) -> dict[str, Any]:

@@ -124,3 +124,11 @@ def test_leader_cannot_edit_units(client, world):
     assert resp.status_code == 403
     u.refresh_from_db()
     assert u.name == "东城县"
+
+
+def test_a_parent_loop_in_the_sheet_is_refused(client, world):
+    login(client, world.office)
+    f = sheet(["T1", "甲镇", None, "乡镇", None, "T2"], ["T2", "乙镇", None, "乡镇", None, "T1"])
+    resp = client.post("/org/units/import/", {"file": f})
+    assert resp.status_code == 200 and "上级关系成环" in resp.content.decode()
+    assert not Unit.objects.filter(code__in=["T1", "T2"]).exists()
