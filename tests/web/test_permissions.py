@@ -69,6 +69,7 @@ TABLE: list[Row] = [
     row("cycle_detail", everyone(OK), cycle),
     row("cycle_detail", roles(OK, OK, MISSING, MISSING, MISSING), lambda w: {"cycle": w.other_cycle.pk},
         "a cycle without them"),
+    row("cycle_units", roles(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), cycle),
     row("cycle_copy", roles(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), cycle),
     row("cycle_phases", roles(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), cycle),
     row("cycle_settings", roles(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), cycle),
@@ -87,6 +88,8 @@ TABLE: list[Row] = [
     row("value_grid", roles(OK, OK, OK, MISSING, MISSING), lambda w: cycle(w) | {"pk": w.a1.pk}, "A1"),
     row("value_grid", roles(OK, OK, MISSING, MISSING, MISSING), lambda w: cycle(w) | {"pk": w.b1.pk}, "B1"),
     row("value_grid", everyone(MISSING), lambda w: cycle(w) | {"pk": w.group_a.pk}, "a group, not a leaf"),
+    row("value_grid_export", roles(OK, OK, OK, MISSING, MISSING), lambda w: cycle(w) | {"pk": w.a1.pk}, "A1"),
+    row("value_grid_export", everyone(MISSING), lambda w: cycle(w) | {"pk": w.group_a.pk}, "a group, not a leaf"),
     row("my_unit", roles(MISSING, MISSING, MISSING, OK, OK), cycle),  # an assessed unit's own page
     # results
     row("run_list", everyone(OK), cycle),
@@ -111,6 +114,7 @@ POSTS: list[Row] = [
     row("unit_import", roles(SKIP, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     row("unit_edit", roles(SKIP, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), lambda w: {"pk": w.unit2.pk}),
     row("cycle_create", roles(SKIP, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    row("cycle_units", roles(SKIP, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), cycle),
     row("cycle_copy", roles(SKIP, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), cycle),
     row("cycle_phases", roles(SKIP, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), cycle),
     row("cycle_settings", roles(SKIP, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), cycle),
