@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from kaohe.indicators.models import Cycle, Phase
-from kaohe.indicators.services import create_cycle, import_scenario
+from kaohe.indicators.services import create_cycle, import_scenario, save_phases
 from kaohe.organisation.models import Domain, Profile, Unit
 from kaohe.results.models import Run
 from kaohe.results.services import compute_cycle
@@ -105,8 +105,8 @@ def build(*, reset: bool) -> Run:
     people = {p.username: person(p, reset=reset) for p in PEOPLE}
     office = people["office"]
     cycle = create_cycle(by=office, year=YEAR, name=CYCLE_NAME)
-    for kind, starts, ends in PHASES:
-        Phase.objects.create(cycle=cycle, kind=kind, starts=starts, ends=ends)
+    save_phases(by=office, cycle=cycle, phases={kind: (starts, ends) for kind, starts, ends in PHASES},
+                reason="演示数据")
     import_scenario(by=office, cycle=cycle, scenario=scenario, source=EXAMPLE.name, reason="演示数据")
     unlinked = sorted(cycle.indicators.exclude(lead_unit_text="").values_list("lead_unit_text", flat=True))
     if unlinked:
