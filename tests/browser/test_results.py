@@ -75,3 +75,17 @@ def test_county_clerk_sees_only_its_own_results(demo, page, shoot):
     assert "涪川区" in page.content()
     page.goto(f"/cycles/{demo.pk}/mine/")
     assert own.name in page.locator("h1").inner_text()
+
+
+def test_leader_reads_the_ranking_and_any_report_card_but_has_nothing_to_press(demo, page):
+    log_in(page, "leader")
+    page.goto(f"/cycles/{demo.pk}/runs/")
+    assert page.get_by_role("button", name="计算").count() == 0
+    page.get_by_role("link", name="排名表").click()
+    assert page.locator("table").filter(has_text="涪川区").count() == 1
+    assert page.locator("table").filter(has_text="市统计局").count() == 1
+    page.get_by_role("link", name="安澜区").click()
+    assert "安澜区" in page.locator("h1").inner_text()
+    page.goto(f"/cycles/{demo.pk}/indicators/")
+    assert page.get_by_role("link", name="编辑").count() == 0
+    assert page.get_by_role("link", name="新增考卷").count() == 0
