@@ -57,3 +57,24 @@ def test_every_english_message_is_translated():
             untranslated.append(e)
     assert untranslated == []
     assert "#, fuzzy" not in text
+
+
+def test_the_cycle_values_and_results_pages_read_in_english(client, world):
+    from kaohe.indicators.models import Indicator
+    from kaohe.results.services import compute_cycle
+
+    run = compute_cycle(by=world.office, cycle=world.cycle)
+    a1 = Indicator.objects.get(cycle=world.cycle, code="A1")
+    client.login(username="office", password=password("office"))
+    switch_to_english(client, reverse("home"))
+    pages = {
+        reverse("cycle_detail", args=[world.cycle.pk]): ["Indicator system", "Data entry", "Computations and results"],
+        reverse("indicator_tree", args=[world.cycle.pk]): ["Scoring method", "Scoring lead unit", "Add exam paper"],
+        reverse("value_grid", args=[world.cycle.pk, a1.pk]): ["Save all", "Paste from Excel", "Fill the table"],
+        reverse("run_detail", args=[world.cycle.pk, run.pk]): ["Ranking group", "Total", "Grade"],
+        reverse("run_unit", args=[world.cycle.pk, run.pk, world.unit1.pk]): ["Report card", "Points lost"],
+    }
+    for url, labels in pages.items():
+        page = client.get(url).content.decode()
+        for label in labels:
+            assert label in page, (url, label)
