@@ -108,4 +108,4 @@ demo: install
 	exec $(BIN)/gunicorn kaohe.web.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis node_modules $(STAMPS) var/static
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis node_modules $(STAMPS) var/static $(MO_FILES)
