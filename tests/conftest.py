@@ -42,6 +42,12 @@ SCENARIO = {
 }
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2 at production cost takes over half a second a password here; every fixture user pays it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def password(username: str) -> str:
     return f"{username}-pass-2026"
 

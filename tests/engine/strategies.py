@@ -39,7 +39,8 @@ def leaf_params(draw: st.DrawFn, method: str, points: float, direction: str = "h
         if draw(st.booleans()):
             p["floor"] = 0.4
     elif method == "threshold":
-        p["bands"] = [[80, 1.0], [50, 0.6], [20, 0.3]]
+        # for lower-is-better the value bands are upper bounds: the smaller the value, the better the share
+        p["bands"] = [[80, 1.0], [50, 0.6], [20, 0.3]] if direction == "higher" else [[20, 1.0], [50, 0.6], [80, 0.3]]
         if draw(st.booleans()):
             p["basis"] = "rate"
             p["bands"] = [[1.0, 1.0], [0.8, 0.7], [0.5, 0.4]]
