@@ -5,6 +5,8 @@ SECRET_KEY     required unless DEBUG=True
 DEBUG          True or False (default False)
 ALLOWED_HOSTS  comma-separated (default 127.0.0.1,localhost)
 KAOHE_MEDIA    where uploaded files are kept, outside the web root (default var/media)
+KAOHE_HTTPS_PROXY      True when nginx ends HTTPS in front (default False)
+CSRF_TRUSTED_ORIGINS   comma-separated origins, e.g. https://kaohe.example.gov.cn
 """
 
 from __future__ import annotations
@@ -116,6 +118,11 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("KAOHE_MEDIA", VAR_DIR / "media"))
 
+# Behind nginx ending HTTPS: trust its X-Forwarded-Proto and send cookies over HTTPS only.
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+if envbool("KAOHE_HTTPS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
