@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, Domain, Unit
+from .models import Category, Domain, Profile, Unit
 
 
 class UploadForm(forms.Form):
@@ -65,3 +65,45 @@ def _below(unit: Unit) -> set[int]:
         out.add(j)
         stack.extend(kids.get(j, []))
     return out
+
+
+class PersonForm(forms.Form):
+    """A person's login, role and unit. On creation the username and a first password are required."""
+
+    username = forms.RegexField(label=_("用户名"), regex=r"^[A-Za-z0-9_.@-]{2,40}$", max_length=40,
+                                help_text=_("字母、数字或 _ . @ -，登录时使用，创建后不可修改"),
+                                widget=forms.TextInput({"class": "form-control", "autocomplete": "off"}))
+    name = forms.CharField(label=_("姓名"), max_length=60, widget=forms.TextInput({"class": "form-control"}))
+    role = forms.ChoiceField(label=_("角色"), choices=Profile.Role.choices, widget=forms.Select({"class": "form-select"}))
+    unit = forms.ModelChoiceField(label=_("所在单位"), queryset=Unit.objects.filter(active=True).order_by(
+        "domain__order", "code"), required=False, empty_label=_("（无）"), widget=forms.Select({"class": "form-select"}))
+    post = forms.CharField(label=_("职务"), max_length=80, required=False, widget=forms.TextInput({"class": "form-control"}))
+    phone = forms.CharField(label=_("电话"), max_length=30, required=False, widget=forms.TextInput({"class": "form-control"}))
+    active = forms.BooleanField(label=_("可以登录"), required=False, initial=True,
+                                widget=forms.CheckboxInput({"class": "form-check-input"}))
+    password = forms.CharField(label=_("密码"), required=False, min_length=10, strip=False,
+                               help_text=_("至少 10 位；编辑时留空表示不修改"),
+                               widget=forms.PasswordInput({"class": "form-control", "autocomplete": "new-password"}))
+    reason = forms.CharField(label=_("修改理由"), max_length=300, required=False,
+                             widget=forms.TextInput({"class": "form-control"}), help_text=_("记入审计日志"))
+
+    def __init__(self, *args, person: Profile | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["unit"].label_from_instance = lambda u: f"{u.name}（{u.code}）"
+        if person is not None:
+            del self.fields["username"]
+        else:
+            self.fields["password"].required = True
+            del self.fields["reason"]
+
+    @staticmethod
+    def initial_from(p: Profile) -> dict:
+        return {"name": p.name, "role": p.role, "unit": p.unit_id, "post": p.post, "phone": p.phone,
+                "active": p.user.is_active}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("role") == Profile.Role.UNIT and not data.get("unit"):
+            self.add_error("unit", _("单位人员必须指定所在单位"))
+        return data

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import IO, Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from kaohe.audit.services import diff, record
 
-from .models import Category, Domain, Unit
+from .models import Category, Domain, Profile, Unit
 from .selectors import EXPORT_HEADERS, unit_rows
 
 
@@ -215,3 +217,52 @@ def write_unit_sheet(fileobj: IO[bytes]) -> None:
         sheet.column_dimensions[col].width = width
     sheet.freeze_panes = "A2"
     book.save(fileobj)
+
+
+# ---- people: the assessment office's own staff, leaders, and each unit's clerks
+
+
+class PersonInvalid(Exception):
+    """A person cannot be saved as given; the message says why."""
+
+
+def _person_snap(p: Profile) -> dict[str, Any]:
+    return {"username": p.user.username, "name": p.name, "role": p.role, "unit": p.unit.code if p.unit_id else "",
+            "post": p.post, "phone": p.phone, "active": p.user.is_active}
+
+
+@transaction.atomic
+def create_person(*, by, username: str, password: str, name: str, role: str, unit: Unit | None, post: str = "",
+                  phone: str = "") -> Profile:
+    """A login with its role and unit. The password itself is never written to the audit log."""
+    if User.objects.filter(username=username).exists():
+        raise PersonInvalid(_("用户名 %(u)s 已被使用") % {"u": username})
+    if role == Profile.Role.UNIT and unit is None:
+        raise PersonInvalid(_("单位人员必须指定所在单位"))
+    user = User.objects.create_user(username=username, password=password)
+    person = Profile.objects.create(user=user, role=role, unit=unit, name=name, post=post, phone=phone)
+    record(by=by, action="create", obj=person, object_repr=str(person),
+           changes={k: [None, v] for k, v in _person_snap(person).items()})
+    return person
+
+
+@transaction.atomic
+def update_person(*, by, person: Profile, data: dict[str, Any], password: str = "", reason: str = "") -> bool:
+    """Change role, unit, name, post, phone or status, or set a new password; False when nothing changed."""
+    before = _person_snap(person)
+    active = data.pop("active", person.user.is_active)
+    for key, value in data.items():
+        setattr(person, key, value)
+    if person.role == Profile.Role.UNIT and person.unit_id is None:
+        raise PersonInvalid(_("单位人员必须指定所在单位"))
+    person.user.is_active = active
+    changes = diff(before, _person_snap(person))
+    if password:
+        person.user.set_password(password)
+        changes["password"] = ["******", "******（已重设）"]
+    if not changes:
+        return False
+    person.save()
+    person.user.save()
+    record(by=by, action="update", obj=person, object_repr=str(person), changes=changes, reason=reason)
+    return True

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods
 from kaohe.web import access
 
 from . import selectors, services
-from .forms import UnitForm, UploadForm
-from .models import Unit
+from .forms import PersonForm, UnitForm, UploadForm
+from .models import Profile, Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -80,3 +80,51 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, _("没有修改。"))
         return redirect("unit_list")
     return render(request, "organisation/unit_edit.html", {"unit": unit, "form": form})
+
+
+@login_required
+def people_list(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    people = Profile.objects.select_related("user", "unit").order_by("role", "unit__code", "name")
+    return render(request, "organisation/people_list.html", {"people": people})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    access.require_office(request.user)
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            person = services.create_person(by=request.user, username=d["username"], password=d["password"],
+                                            name=d["name"], role=d["role"], unit=d["unit"], post=d["post"],
+                                            phone=d["phone"])
+        except services.PersonInvalid as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已添加 %(name)s，登录名 %(u)s。") % {"name": person.name, "u": person.user.username})
+            return redirect("people_list")
+    return render(request, "organisation/person_edit.html", {"form": form, "person": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require_office(request.user)
+    person = get_object_or_404(Profile.objects.select_related("user", "unit"), pk=pk)
+    form = PersonForm(request.POST or None, person=person, initial=PersonForm.initial_from(person))
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        password, reason = d.pop("password"), d.pop("reason")
+        try:
+            changed = services.update_person(by=request.user, person=person, data=d, password=password, reason=reason)
+        except services.PersonInvalid as exc:
+            form.add_error(None, str(exc))
+        else:
+            if changed:
+                messages.success(request, _("已保存 %(name)s。") % {"name": person.name})
+            else:
+                messages.info(request, _("没有修改。"))
+            return redirect("people_list")
+    return render(request, "organisation/person_edit.html", {"form": form, "person": person})
