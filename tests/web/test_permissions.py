@@ -64,6 +64,9 @@ TABLE: list[Row] = [
     row("unit_import", roles(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     row("unit_edit", roles(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), lambda w: {"pk": w.unit2.pk}),
     row("unit_export", roles(OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    row("people_list", roles(OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    row("person_create", roles(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    row("person_edit", roles(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), lambda w: {"pk": w.u2.profile.pk}),
     # indicators (helper A's pages): everyone in the cycle reads it; only the office changes it
     row("cycle_create", roles(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     row("cycle_detail", everyone(OK), cycle),
@@ -113,6 +116,8 @@ POSTS: list[Row] = [
     row("run_compute", roles(302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), cycle),
     row("unit_import", roles(SKIP, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     row("unit_edit", roles(SKIP, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), lambda w: {"pk": w.unit2.pk}),
+    row("person_create", roles(SKIP, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    row("person_edit", roles(SKIP, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), lambda w: {"pk": w.u2.profile.pk}),
     row("cycle_create", roles(SKIP, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     row("cycle_units", roles(SKIP, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), cycle),
     row("cycle_copy", roles(SKIP, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), cycle),
