@@ -6,11 +6,11 @@ import math
 from typing import Any
 
 from django import forms
-from django.conf import settings as dj_settings
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.engine import METHOD_LABELS
 from kaohe.engine import schema as engine_schema
+from kaohe.lib.uploads import check_size
 from kaohe.organisation.models import Category, Domain, Unit
 
 from .models import Cycle, Indicator, Phase, RaterGroup
@@ -386,10 +386,7 @@ class WorkbookUploadForm(forms.Form):
     reason = forms.CharField(label=_("说明"), max_length=300, required=False, widget=forms.TextInput(INPUT))
 
     def clean_file(self):
-        f = self.cleaned_data["file"]
-        if f.size > dj_settings.KAOHE_MAX_UPLOAD:
-            raise forms.ValidationError(_("文件超过大小上限 %(mb)d MB") % {"mb": dj_settings.KAOHE_MAX_UPLOAD // 2**20})
-        return f
+        return check_size(self.cleaned_data["file"])
 
 
 class SheetUploadForm(forms.Form):
@@ -397,10 +394,7 @@ class SheetUploadForm(forms.Form):
                            help_text=_("第一行为表头：单位、实际值，可加 目标值、基期值"))
 
     def clean_file(self):
-        f = self.cleaned_data["file"]
-        if f.size > dj_settings.KAOHE_MAX_UPLOAD:
-            raise forms.ValidationError(_("文件超过大小上限"))
-        return f
+        return check_size(self.cleaned_data["file"])
 
 
 # ---- the values grid -------------------------------------------------------------------------

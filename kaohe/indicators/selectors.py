@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kaohe.lib.trees import subtree
+
 from .models import Adjustment, Cycle, CycleUnit, Indicator, RaterGroup, Rating, Response, Value
 
 
@@ -179,12 +181,4 @@ def cycle_counts(cycle: Cycle) -> dict[str, int]:
 
 def descendants(cycle: Cycle, indicator: Indicator) -> set[int]:
     """The pks of the node and everything beneath it."""
-    kids: dict[int | None, list[int]] = {}
-    for pk, parent in cycle.indicators.values_list("pk", "parent_id"):
-        kids.setdefault(parent, []).append(pk)
-    out, stack = set(), [indicator.pk]
-    while stack:
-        j = stack.pop()
-        out.add(j)
-        stack.extend(kids.get(j, []))
-    return out
+    return subtree(cycle.indicators.values_list("pk", "parent_id"), indicator.pk)

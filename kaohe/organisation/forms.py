@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from kaohe.lib.trees import subtree
+from kaohe.lib.uploads import check_size
 
 from .models import Category, Domain, Profile, Unit
 
@@ -14,10 +16,7 @@ class UploadForm(forms.Form):
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}))
 
     def clean_file(self):
-        f = self.cleaned_data["file"]
-        if f.size > settings.KAOHE_MAX_UPLOAD:
-            raise forms.ValidationError(_("文件超过大小上限 %(mb)d MB") % {"mb": settings.KAOHE_MAX_UPLOAD // 2**20})
-        return f
+        return check_size(self.cleaned_data["file"])
 
 
 class UnitForm(forms.Form):
@@ -56,15 +55,7 @@ class UnitForm(forms.Form):
 
 def _below(unit: Unit) -> set[int]:
     """The unit and every unit under it (a unit cannot be placed under its own subordinate)."""
-    kids: dict[int | None, list[int]] = {}
-    for pk, parent in Unit.objects.values_list("pk", "parent_id"):
-        kids.setdefault(parent, []).append(pk)
-    out, stack = set(), [unit.pk]
-    while stack:
-        j = stack.pop()
-        out.add(j)
-        stack.extend(kids.get(j, []))
-    return out
+    return subtree(Unit.objects.values_list("pk", "parent_id"), unit.pk)
 
 
 class PersonForm(forms.Form):
