@@ -266,3 +266,25 @@ def update_person(*, by, person: Profile, data: dict[str, Any], password: str = 
     person.user.save()
     record(by=by, action="update", obj=person, object_repr=str(person), changes=changes, reason=reason)
     return True
+
+
+@transaction.atomic
+def rename_domains(*, by, names: dict[str, str], orders: dict[str, int], category_names: dict[int, str]) -> int:
+    """Set the names people read for domains (by code), their order, and category names (by pk)."""
+    changed = 0
+    for d in Domain.objects.select_for_update().filter(code__in=set(names) | set(orders)):
+        before = {"name": d.name, "order": d.order}
+        d.name = names.get(d.code, d.name)
+        d.order = orders.get(d.code, d.order)
+        changes = diff(before, {"name": d.name, "order": d.order})
+        if changes:
+            d.save(update_fields=["name", "order"])
+            record(by=by, action="update", obj=d, changes=changes)
+            changed += 1
+    for c in Category.objects.select_for_update().select_related("domain").filter(pk__in=category_names):
+        if category_names[c.pk] != c.name:
+            record(by=by, action="update", obj=c, changes={"name": [c.name, category_names[c.pk]]})
+            c.name = category_names[c.pk]
+            c.save(update_fields=["name"])
+            changed += 1
+    return changed

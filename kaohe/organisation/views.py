@@ -17,7 +17,7 @@ from kaohe.web import access
 
 from . import selectors, services
 from .forms import PersonForm, UnitForm, UploadForm
-from .models import Profile, Unit
+from .models import Domain, Profile, Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -128,3 +128,39 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.info(request, _("没有修改。"))
             return redirect("people_list")
     return render(request, "organisation/person_edit.html", {"form": form, "person": person})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def domain_names(request: HttpRequest) -> HttpResponse:
+    """Domains and categories arrive from imports under their codes; here they get the names people read."""
+    access.require_office(request.user)
+    domains = list(Domain.objects.prefetch_related("categories"))
+    errors: list[str] = []
+    if request.method == "POST":
+        names, orders, cats = {}, {}, {}
+        for d in domains:
+            name = request.POST.get(f"name-{d.pk}", "").strip()
+            order = request.POST.get(f"order-{d.pk}", "").strip()
+            if not name or len(name) > 80:
+                errors.append(_("领域 %(c)s：名称不能为空，也不能超过 80 个字") % {"c": d.code})
+            else:
+                names[d.code] = name
+            if not order.isdigit():
+                errors.append(_("领域 %(c)s：排序应为不小于 0 的整数") % {"c": d.code})
+            else:
+                orders[d.code] = int(order)
+            for c in d.categories.all():
+                cname = request.POST.get(f"cat-{c.pk}", "").strip()
+                if not cname or len(cname) > 80:
+                    errors.append(_("类别 %(c)s：名称不能为空，也不能超过 80 个字") % {"c": c.code})
+                else:
+                    cats[c.pk] = cname
+        if not errors:
+            n = services.rename_domains(by=request.user, names=names, orders=orders, category_names=cats)
+            if n:
+                messages.success(request, _("已保存 %(n)d 处修改。") % {"n": n})
+            else:
+                messages.info(request, _("没有修改。"))
+            return redirect("domain_names")
+    return render(request, "organisation/domain_names.html", {"domains": domains, "errors": errors})
