@@ -27,30 +27,42 @@ class CycleForm(forms.Form):
 
 
 class PhasesForm(forms.Form):
-    """Four phases, each with a start and an end date; leave both empty to have no such phase."""
+    """Four phases, each with a start and an end date and, optionally, a reporting window (填报窗口)."""
+
+    REPORTING = (Phase.Kind.HALF_YEAR, Phase.Kind.YEAR_END)  # the phases in which units report completion
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        date = forms.DateInput({"type": "date", **INPUT})
         for kind, label in Phase.Kind.choices:
-            self.fields[f"{kind}_starts"] = forms.DateField(label=label, required=False,
-                                                            widget=forms.DateInput({"type": "date", **INPUT}))
-            self.fields[f"{kind}_ends"] = forms.DateField(label=label, required=False,
-                                                          widget=forms.DateInput({"type": "date", **INPUT}))
+            for f in ("starts", "ends") + (("report_opens", "report_closes") if kind in self.REPORTING else ()):
+                self.fields[f"{kind}_{f}"] = forms.DateField(label=label, required=False, widget=date)
 
-    def rows(self) -> list[tuple[str, Any, Any]]:
-        return [(label, self[f"{kind}_starts"], self[f"{kind}_ends"]) for kind, label in Phase.Kind.choices]
+    def rows(self) -> list[tuple[str, Any, Any, Any, Any]]:
+        return [(label, self[f"{kind}_starts"], self[f"{kind}_ends"],
+                 self[f"{kind}_report_opens"] if kind in self.REPORTING else None,
+                 self[f"{kind}_report_closes"] if kind in self.REPORTING else None)
+                for kind, label in Phase.Kind.choices]
 
     def clean(self) -> dict:
         data = super().clean()
         out: dict[str, tuple | None] = {}
         for kind, _label in Phase.Kind.choices:
             s, e = data.get(f"{kind}_starts"), data.get(f"{kind}_ends")
+            ro, rc = data.get(f"{kind}_report_opens"), data.get(f"{kind}_report_closes")
             if (s is None) != (e is None):
                 self.add_error(f"{kind}_ends" if s else f"{kind}_starts", _("开始和结束日期须同时填写或同时留空"))
             elif s and e and e < s:
                 self.add_error(f"{kind}_ends", _("结束日期不能早于开始日期"))
+            elif (ro is None) != (rc is None):
+                self.add_error(f"{kind}_report_closes" if ro else f"{kind}_report_opens",
+                               _("填报开始和截止日期须同时填写或同时留空"))
+            elif ro and not s:
+                self.add_error(f"{kind}_report_opens", _("先填写该阶段的起止日期，再设填报窗口"))
+            elif ro and rc < ro:
+                self.add_error(f"{kind}_report_closes", _("填报截止日期不能早于开始日期"))
             else:
-                out[kind] = (s, e) if s else None
+                out[kind] = ((s, e, ro, rc) if ro else (s, e)) if s else None
         data["phases"] = out
         return data
 

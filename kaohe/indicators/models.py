@@ -41,18 +41,27 @@ class Phase(models.Model):
     kind = models.CharField(_("阶段"), max_length=20, choices=Kind.choices)
     starts = models.DateField(_("开始"))
     ends = models.DateField(_("结束"))
+    # 填报窗口: units fill in and submit their completion reports between these days (both included).
+    report_opens = models.DateField(_("填报开始"), null=True, blank=True)
+    report_closes = models.DateField(_("填报截止"), null=True, blank=True)
 
     class Meta:
         ordering = ["starts"]
         constraints = [
             models.UniqueConstraint(fields=["cycle", "kind"], name="one_phase_of_a_kind"),
             models.CheckConstraint(condition=models.Q(ends__gte=models.F("starts")), name="phase_ends_after_start"),
+            models.CheckConstraint(condition=models.Q(report_opens__isnull=True) | models.Q(report_closes__isnull=True)
+                                   | models.Q(report_closes__gte=models.F("report_opens")),
+                                   name="report_window_closes_after_it_opens"),
         ]
         verbose_name = _("阶段")
         verbose_name_plural = _("阶段")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts}–{self.ends}"
+
+    def reporting_open_on(self, day) -> bool:
+        return bool(self.report_opens and self.report_closes and self.report_opens <= day <= self.report_closes)
 
 
 class CycleUnit(models.Model):

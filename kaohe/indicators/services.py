@@ -7,10 +7,12 @@ from typing import Any
 
 import orjson
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from kaohe.audit.services import diff, record
 from kaohe.organisation.models import Category, Domain, Unit
 
+from . import gates
 from .models import Adjustment, Cycle, CycleUnit, Indicator, Phase, RaterGroup, Rating, Response, Value
 
 
@@ -46,7 +48,11 @@ def import_scenario(*, by, cycle: Cycle, scenario: dict[str, Any], source: str =
     """Replace the cycle's units, indicator system, targets, values, raters and adjustments with a scenario.
 
     All or nothing: the caller has checked the scenario (workbook reader); any database error rolls back.
+    Refused (gates.PhaseClosed) once the cycle's work has begun on the platform: reports, rater sheets,
+    register entries and problems hang on the indicator tree an import would replace.
     """
+    gates.require_reason_after_publication(cycle, reason)
+    gates.require_no_work_on_platform(cycle)
     old_fp = fingerprint(_current(cycle))
     Rating.objects.filter(cycle=cycle).delete()
     Response.objects.filter(cycle=cycle).delete()
@@ -164,7 +170,11 @@ VALUE_FIELDS = ("target", "baseline", "actual")
 @transaction.atomic
 def save_values(*, by, cycle: Cycle, rows: list[tuple[Indicator, Unit, dict[str, float | None]]],
                 reason: str = "") -> int:
-    """Set targets, baselines or actual values; one audit entry per changed cell row. Returns rows changed."""
+    """Set targets, baselines or actual values; one audit entry per changed cell row. Returns rows changed.
+
+    Raises gates.PhaseClosed when the year-end result is published and no reason is given.
+    """
+    gates.require_reason_after_publication(cycle, reason)
     existing = {(v.indicator_id, v.unit_id): v for v in
                 Value.objects.select_for_update().filter(cycle=cycle, indicator__in={r[0].pk for r in rows})}
     changed = 0
@@ -235,23 +245,28 @@ def save_settings(*, by, cycle: Cycle, settings: dict[str, Any], reason: str = "
 
 
 @transaction.atomic
-def save_phases(*, by, cycle: Cycle, phases: dict[str, tuple[Any, Any] | None], reason: str = "") -> int:
-    """Set each phase's dates (kind -> (starts, ends)), or remove a phase (None). Returns phases changed."""
+def save_phases(*, by, cycle: Cycle, phases: dict[str, tuple[Any, ...] | None], reason: str = "") -> int:
+    """Set each phase's dates, kind -> (starts, ends) or (starts, ends, report_opens, report_closes), or remove a
+    phase (None). Returns phases changed."""
     existing = {p.kind: p for p in cycle.phases.all()}
     changed = 0
     for kind, dates in phases.items():
         p = existing.get(kind)
-        before = [str(p.starts), str(p.ends)] if p else None
-        after = [str(dates[0]), str(dates[1])] if dates else None
+        before = [str(x) for x in (p.starts, p.ends, p.report_opens, p.report_closes) if x] if p else None
+        dates = tuple(dates) + (None, None) if dates and len(dates) == 2 else dates
+        after = [str(x) for x in dates if x] if dates else None
         if before == after:
             continue
         if dates is None:
+            if p.reports.exists():
+                raise gates.PhaseClosed(_("%(phase)s已有单位填报，不能删除该阶段。") % {"phase": p.get_kind_display()})
             p.delete()
         elif p is None:
-            Phase.objects.create(cycle=cycle, kind=kind, starts=dates[0], ends=dates[1])
+            Phase.objects.create(cycle=cycle, kind=kind, starts=dates[0], ends=dates[1], report_opens=dates[2],
+                                 report_closes=dates[3])
         else:
-            p.starts, p.ends = dates
-            p.save(update_fields=["starts", "ends"])
+            p.starts, p.ends, p.report_opens, p.report_closes = dates
+            p.save(update_fields=["starts", "ends", "report_opens", "report_closes"])
         record(by=by, action="update", obj=cycle, cycle_id=cycle.pk, changes={f"phase.{kind}": [before, after]},
                reason=reason)
         changed += 1

@@ -24,7 +24,7 @@ from kaohe.organisation.models import Domain, Unit
 from kaohe.web import access
 from kaohe.workbook import WorkbookInvalid, read_workbook, write_workbook
 
-from . import selectors, services
+from . import gates, selectors, services
 from .forms import (CycleForm, DeleteForm, GradeFormSet, IndicatorForm, ParamsForm, PhasesForm,
                     SettingsForm, SheetUploadForm, ValueGrid, VALUE_LABELS, WorkbookUploadForm, grid_fields,
                     leaf_problems, paste_rows, settings_from, settings_initial, settings_problems, sheet_rows)
@@ -89,11 +89,16 @@ def cycle_phases(request: HttpRequest, cycle: int) -> HttpResponse:
     initial = {}
     for p in c.phases.all():
         initial[f"{p.kind}_starts"], initial[f"{p.kind}_ends"] = p.starts, p.ends
+        initial[f"{p.kind}_report_opens"], initial[f"{p.kind}_report_closes"] = p.report_opens, p.report_closes
     form = PhasesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        n = services.save_phases(by=request.user, cycle=c, phases=form.cleaned_data["phases"])
-        messages.success(request, _("已保存阶段安排（%(n)d 处修改）。") % {"n": n})
-        return redirect("cycle_detail", cycle=c.pk)
+        try:
+            n = services.save_phases(by=request.user, cycle=c, phases=form.cleaned_data["phases"])
+        except gates.PhaseClosed as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已保存阶段安排（%(n)d 处修改）。") % {"n": n})
+            return redirect("cycle_detail", cycle=c.pk)
     return render(request, "indicators/cycle_phases.html", {"cycle": c, "form": form})
 
 
@@ -293,6 +298,10 @@ def cycle_import(request: HttpRequest, cycle: int) -> HttpResponse:
             try:
                 counts = services.import_scenario(by=request.user, cycle=c, scenario=scenario, source=upload.name,
                                                   reason=form.cleaned_data["reason"])
+            except gates.PhaseClosed as exc:
+                messages.error(request, str(exc))
+                return render(request, "indicators/cycle_import.html",
+                              {"cycle": c, "form": form, "problems": [], "counts": selectors.cycle_counts(c)})
             except (KeyError, ValueError, TypeError, DatabaseError) as exc:
                 # The reader checked the workbook; a clash with what is already stored (a unit code used
                 # elsewhere, say) still rolls the whole import back.
@@ -387,11 +396,16 @@ def value_grid(request: HttpRequest, cycle: int, pk: int) -> HttpResponse:
             notes = [_("没有读到数据行。")]
     elif request.method == "POST":
         if grid.bind(request.POST):
-            n = services.save_values(by=request.user, cycle=c, rows=[(leaf, u, f) for u, f in grid.rows],
-                                     reason=request.POST.get("reason", "").strip()[:300])
-            messages.success(request, _("已保存：%(n)d 个单位的数据有变化。") % {"n": n})
-            return redirect("value_grid", cycle=c.pk, pk=leaf.pk)
-        messages.error(request, _("有 %(n)d 个格子填写有误（已标红），全部未保存。") % {"n": len(grid.errors)})
+            try:
+                n = services.save_values(by=request.user, cycle=c, rows=[(leaf, u, f) for u, f in grid.rows],
+                                         reason=request.POST.get("reason", "").strip()[:300])
+            except gates.PhaseClosed as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("已保存：%(n)d 个单位的数据有变化。") % {"n": n})
+                return redirect("value_grid", cycle=c.pk, pk=leaf.pk)
+        else:
+            messages.error(request, _("有 %(n)d 个格子填写有误（已标红），全部未保存。") % {"n": len(grid.errors)})
     ctx = _grid_ctx(c, leaf, units, grid, editable, reference, can_write, notes=notes)
     return render(request, "indicators/value_grid.html", ctx)
 

@@ -26,6 +26,12 @@ class Run(models.Model):
     warnings = models.JSONField(_("提示"), default=list)
     errors = models.JSONField(_("错误"), default=list)
     indicator_names = models.JSONField(default=dict)  # code -> name, as at the time of the run
+    # 半年评估 or 年终考核: the half-year run is the one problems are found on.
+    stage = models.CharField(_("阶段"), max_length=20, choices=[("half_year", _("半年评估")), ("year_end", _("年终考核"))],
+                             default="year_end")
+    published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("公布人"))
 
     class Meta:
         ordering = ["-cycle", "-number"]

@@ -11,6 +11,8 @@ one look the same from outside.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -20,6 +22,11 @@ from django.shortcuts import get_object_or_404
 from kaohe.indicators.models import Cycle, Indicator
 from kaohe.organisation.models import Profile, Unit
 from kaohe.results.models import Run, RunUnit
+
+if TYPE_CHECKING:
+    from kaohe.ratings.models import Rater
+    from kaohe.register.models import Entry
+    from kaohe.reporting.models import Evidence, Problem, Report
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -103,3 +110,74 @@ def get_run_unit_for_user(user: User, run: Run, unit_pk: int) -> RunUnit:
     if not reads_everything(user) and own_unit(user) != row.unit:
         raise Http404
     return row
+
+
+# --- the yearly cycle: reports, evidence, problems, the register, rating sheets ---------------------------
+
+def get_report_for_user(user: User, cycle: Cycle, pk: int) -> Report:
+    """Read a report: the office and leaders all, a unit its own, a lead unit those on the leaves it leads."""
+    from kaohe.reporting.models import Report
+
+    report = get_object_or_404(Report.objects.select_related("indicator", "unit", "phase"), cycle=cycle, pk=pk)
+    if reads_everything(user):
+        return report
+    unit = own_unit(user)
+    if unit is not None and unit.pk in (report.unit_id, report.indicator.lead_unit_id):
+        return report
+    raise Http404
+
+
+def may_review(user: User, report: Report) -> bool:
+    """审核 is the work of the leaf's scoring lead unit; the office may do it in its place."""
+    if is_office(user):
+        return True
+    unit = own_unit(user)
+    return unit is not None and report.indicator.lead_unit_id == unit.pk
+
+
+def may_read_evidence(user: User, evidence: Evidence) -> bool:
+    """A file is read by those who may read what it is attached to: never by another assessed unit."""
+    if reads_everything(user):
+        return True
+    unit = own_unit(user)
+    if unit is None:
+        return False
+    if evidence.unit_id == unit.pk:
+        return True
+    return evidence.reports.filter(indicator__lead_unit=unit).exists()
+
+
+def get_problem_for_user(user: User, cycle: Cycle, pk: int) -> Problem:
+    from kaohe.reporting.models import Problem
+
+    problem = get_object_or_404(Problem.objects.select_related("unit", "indicator"), cycle=cycle, pk=pk)
+    if reads_everything(user) or own_unit(user) == problem.unit:
+        return problem
+    raise Http404
+
+
+def get_entry_for_user(user: User, cycle: Cycle, pk: int) -> Entry:
+    from kaohe.register.models import Entry
+
+    entry = get_object_or_404(Entry.objects.select_related("unit"), cycle=cycle, pk=pk)
+    if reads_everything(user) or own_unit(user) == entry.unit:
+        return entry
+    raise Http404
+
+
+def raters_for(user: User, cycle: Cycle) -> QuerySet[Rater]:
+    """The sheets this person fills: as a person, and for their unit when the unit is the rater."""
+    from django.db.models import Q
+
+    from kaohe.ratings.models import Rater
+
+    if not user.is_authenticated:
+        return Rater.objects.none()
+    unit = own_unit(user)
+    q = Q(user=user) | Q(unit=unit) if unit is not None else Q(user=user)
+    return Rater.objects.filter(q, cycle=cycle).select_related("group", "unit", "user")
+
+
+def get_rater_for_user(user: User, cycle: Cycle, pk: int) -> Rater:
+    """A sheet is opened only by its rater: while rating is open not even the office reads the scores."""
+    return get_object_or_404(raters_for(user, cycle), pk=pk)

@@ -5,6 +5,9 @@ SECRET_KEY     required unless DEBUG=True
 DEBUG          True or False (default False)
 ALLOWED_HOSTS  comma-separated (default 127.0.0.1,localhost)
 KAOHE_MEDIA    where uploaded files are kept, outside the web root (default var/media)
+EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL
+                 mail for reminders (printed to the console when EMAIL_HOST is unset)
+KAOHE_SITE_URL   the address people use, for links in e-mails (default http://127.0.0.1:8000)
 KAOHE_HTTPS_PROXY      True when nginx ends HTTPS in front (default False)
 CSRF_TRUSTED_ORIGINS   comma-separated origins, e.g. https://kaohe.example.gov.cn
 """
@@ -49,6 +52,9 @@ INSTALLED_APPS = [
     "kaohe.organisation",
     "kaohe.indicators",
     "kaohe.results",
+    "kaohe.reporting",
+    "kaohe.ratings",
+    "kaohe.register",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +136,17 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 100_000  # a values grid posts one field per cell
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 KAOHE_MAX_UPLOAD = int(os.environ.get("KAOHE_MAX_UPLOAD", 20 * 1024 * 1024))
+
+# Mail (reminders, returned reports): SMTP when EMAIL_HOST is set, otherwise printed to the console.
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
+        "host": os.environ["EMAIL_HOST"], "port": int(os.environ.get("EMAIL_PORT", 25)),
+        "username": os.environ.get("EMAIL_HOST_USER", ""), "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": envbool("EMAIL_USE_TLS")}}}
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kaohe@localhost")
+KAOHE_SITE_URL = os.environ.get("KAOHE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")  # links in e-mails
 
 LOGGING = {
     "version": 1,

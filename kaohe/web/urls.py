@@ -13,5 +13,11 @@ urlpatterns = [
     path("org/", include("kaohe.organisation.urls")),
     path("cycles/", include("kaohe.indicators.urls")),
     path("cycles/", include("kaohe.results.urls")),
+    path("cycles/", include("kaohe.reporting.urls")),
+    path("cycles/", include("kaohe.reporting.problem_urls")),
+    path("cycles/", include("kaohe.ratings.urls")),
+    path("cycles/", include("kaohe.register.urls")),
+    path("files/", include("kaohe.reporting.files")),
+    path("notices/", include("kaohe.web.notice_urls")),
     path("audit/", include("kaohe.audit.urls")),
 ]

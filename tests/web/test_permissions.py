@@ -7,10 +7,7 @@ a unit user gets its own unit's object and the other unit's (which must look mis
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -19,39 +16,9 @@ from kaohe.indicators.models import Indicator
 from kaohe.indicators.services import create_cycle
 from kaohe.results.services import compute_cycle
 
-ROLES = ("office", "leader", "stat", "u1", "u2", "anon")
-LOGIN = "LOGIN"  # a redirect to the login page
-OK, FORBIDDEN, MISSING, NOT_ALLOWED = 200, 403, 404, 405
-
-
-def everyone(status: int, anon: Any = LOGIN) -> dict[str, Any]:
-    return {"office": status, "leader": status, "stat": status, "u1": status, "u2": status, "anon": anon}
-
-
-def roles(office: int, leader: int, stat: int, u1: int, u2: int, anon: Any = LOGIN) -> dict[str, Any]:
-    return {"office": office, "leader": leader, "stat": stat, "u1": u1, "u2": u2, "anon": anon}
-
-
-@dataclass
-class Row:
-    name: str
-    label: str  # which objects, when one name is requested with several
-    kwargs: Callable[[SimpleNamespace], dict[str, Any]]
-    expect: dict[str, Any]
-
-
-def row(name: str, expect: dict[str, Any], kwargs: Callable[[SimpleNamespace], dict[str, Any]] = lambda w: {},
-      label: str = "") -> Row:
-    return Row(name, label, kwargs, expect)
-
-
-def cycle(w):
-    return {"cycle": w.cycle.pk}
-
-
-def run(w):
-    return {"cycle": w.cycle.pk, "run": w.run.pk}
-
+from . import perm_ratings, perm_register, perm_reporting
+from .permtable import (FORBIDDEN, LOGIN, MISSING, NOT_ALLOWED, OK, ROLES, SKIP, Row, cycle, everyone, roles, row,
+                        run)
 
 TABLE: list[Row] = [
     # web
@@ -110,7 +77,6 @@ TABLE: list[Row] = [
       lambda w: {"object_type": "results.Run", "object_id": str(w.run.pk)}),
 ]
 
-SKIP = "SKIP"  # an empty POST by the office is a form error or real work, tested with the view itself
 
 # Writes: what a POST does for each role (a redirect after the work, or refused without a trace)
 POSTS: list[Row] = [
@@ -136,6 +102,13 @@ POSTS: list[Row] = [
 ]
 
 
+# each part of the cycle brings its rows, and the objects they need (a report, a sheet, an entry)
+PARTS = (perm_reporting, perm_ratings, perm_register)
+for part in PARTS:
+    TABLE += part.TABLE
+    POSTS += part.POSTS
+
+
 def named_patterns() -> set[str]:
     names: set[str] = set()
 
@@ -158,6 +131,8 @@ def w(world) -> SimpleNamespace:
     world.group_a = Indicator.objects.get(cycle=world.cycle, code="A")
     world.b1 = Indicator.objects.get(cycle=world.cycle, code="B1")
     world.u2_total = f"{world.run.unit_results.get(unit=world.unit2).total:.2f}"
+    for part in PARTS:
+        part.setup(world)
     return world
 
 

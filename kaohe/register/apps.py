@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RegisterConfig(AppConfig):
+    name = "kaohe.register"
+    verbose_name = "加减分登记"

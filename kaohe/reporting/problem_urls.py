@@ -1,0 +1,3 @@
+"""Half-year problems (整改), under /cycles/<cycle>/problems/…"""
+
+urlpatterns: list = []

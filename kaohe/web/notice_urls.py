@@ -1,0 +1,3 @@
+"""In-app notices."""
+
+urlpatterns: list = []
