@@ -10,6 +10,9 @@ from kaohe.indicators.models import Cycle
 from kaohe.organisation.models import Unit
 
 
+STAGES = {"half_year": _("半年评估"), "year_end": _("年终考核")}
+
+
 class Run(models.Model):
     class Status(models.TextChoices):
         OK = "ok", _("已计算")
@@ -27,7 +30,7 @@ class Run(models.Model):
     errors = models.JSONField(_("错误"), default=list)
     indicator_names = models.JSONField(default=dict)  # code -> name, as at the time of the run
     # 半年评估 or 年终考核: the half-year run is the one problems are found on.
-    stage = models.CharField(_("阶段"), max_length=20, choices=[("half_year", _("半年评估")), ("year_end", _("年终考核"))],
+    stage = models.CharField(_("阶段"), max_length=20, choices=list(STAGES.items()),
                              default="year_end")
     published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

@@ -160,3 +160,13 @@ def warnings_for(run: Run, unit_code: str | None) -> list[ErrorRow]:
     """The run's warnings, named; for one unit, those about it and those about no unit in particular."""
     mine = run.warnings if unit_code is None else [w for w in run.warnings if w.get("unit") in (unit_code, None)]
     return named_issues(run, mine)
+
+
+def publication(cycle: Cycle) -> dict[str, Any]:
+    """The published year-end run, and whether the inputs changed since (then it needs a new computation)."""
+    from kaohe.indicators.gates import published_run
+    from kaohe.indicators.selectors import scenario_for
+    from kaohe.indicators.services import fingerprint
+
+    run = published_run(cycle)
+    return {"published": run, "stale": bool(run and fingerprint(scenario_for(cycle)) != run.fingerprint)}

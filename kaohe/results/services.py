@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.db.models import Max
 
 from kaohe.audit.services import record
 from kaohe.engine import ScenarioInvalid, compute
+from kaohe.indicators.gates import published_run
 from kaohe.indicators.models import Cycle
 from kaohe.indicators.selectors import scenario_for
 from kaohe.indicators.services import fingerprint
 from kaohe.organisation.models import Unit
 
-from .models import Run, RunUnit
+from .models import STAGES, Run, RunUnit
+
+
+class NotPublishable(Exception):
+    """A run that cannot be published, with the reason for people."""
 
 
 @transaction.atomic
-def compute_cycle(*, by, cycle: Cycle) -> Run:
-    """Build the scenario from the database, run the engine, store every unit's result (or the errors)."""
+def compute_cycle(*, by, cycle: Cycle, stage: str = "year_end") -> Run:
+    """Build the scenario from the database, run the engine, store every unit's result (or the errors).
+
+    stage is "half_year" (半年评估: problems are found on it) or "year_end" (年终考核: the one published).
+    """
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}")
     scenario = scenario_for(cycle)
     number = (cycle.runs.aggregate(n=Max("number"))["n"] or 0) + 1
     names = {i["id"]: i.get("name", i["id"]) for i in scenario["indicators"]}
@@ -25,14 +37,14 @@ def compute_cycle(*, by, cycle: Cycle) -> Run:
     try:
         result = compute(scenario)
     except ScenarioInvalid as exc:
-        run = Run.objects.create(cycle=cycle, number=number, status=Run.Status.INVALID, created_by=by,
+        run = Run.objects.create(cycle=cycle, number=number, status=Run.Status.INVALID, created_by=by, stage=stage,
                                  fingerprint=fp, scenario=scenario, errors=[e.to_dict() for e in exc.errors],
                                  indicator_names=names)
         record(by=by, action="compute", obj=run, cycle_id=cycle.pk,
-               changes={"status": [None, run.status], "errors": [None, len(run.errors)], "fingerprint": [None, fp]})
+               changes={"stage": [None, stage], "status": [None, run.status], "errors": [None, len(run.errors)], "fingerprint": [None, fp]})
         return run
     out = result.to_dict()
-    run = Run.objects.create(cycle=cycle, number=number, status=Run.Status.OK, created_by=by, fingerprint=fp,
+    run = Run.objects.create(cycle=cycle, number=number, status=Run.Status.OK, created_by=by, stage=stage, fingerprint=fp,
                              scenario=scenario, warnings=out["warnings"], indicator_names=names)
     units = {u.code: u for u in Unit.objects.filter(code__in=[u["unit"] for u in out["units"]])}
     main_roots = {i["id"] for i in scenario["indicators"] if "parent" not in i and i.get("line", "main") == "main"}
@@ -45,6 +57,30 @@ def compute_cycle(*, by, cycle: Cycle) -> Run:
                             advanced=u["advanced"], lost=round(lost, 2), scores=u["scores"]))
     RunUnit.objects.bulk_create(rows, batch_size=500)
     record(by=by, action="compute", obj=run, cycle_id=cycle.pk,
-           changes={"status": [None, run.status], "units": [None, len(rows)], "fingerprint": [None, fp],
+           changes={"stage": [None, stage], "status": [None, run.status], "units": [None, len(rows)], "fingerprint": [None, fp],
                     "warnings": [None, len(run.warnings)]})
+    return run
+
+
+@transaction.atomic
+def publish_run(*, by, run: Run, reason: str = "") -> Run:
+    """Publish a year-end run: from now on a value changes only with a reason, and needs a new computation.
+
+    A later publication supersedes an earlier one; both stay on record.
+    """
+    run = Run.objects.select_for_update().get(pk=run.pk)
+    if run.published_at is not None:
+        raise NotPublishable(_("第%(n)d次计算已经公布。") % {"n": run.number})
+    if run.status != Run.Status.OK:
+        raise NotPublishable(_("第%(n)d次计算有错误，没有结果，不能公布。") % {"n": run.number})
+    if run.stage != "year_end":
+        raise NotPublishable(_("只有年终考核的计算可以公布；半年评估用于查找问题、督促整改。"))
+    earlier = published_run(run.cycle)
+    if earlier is not None and not reason.strip():
+        raise NotPublishable(_("第%(n)d次计算已公布，再公布新的计算须填写理由。") % {"n": earlier.number})
+    run.published_at, run.published_by = timezone.now(), by
+    run.save(update_fields=["published_at", "published_by"])
+    record(by=by, action="publish", obj=run, cycle_id=run.cycle_id,
+           changes={"published_at": [None, run.published_at.isoformat()],
+                    "supersedes": [None, earlier.number if earlier else None]}, reason=reason)
     return run

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from kaohe.web import access
 
 from . import exports, selectors
-from .models import Run, RunUnit
-from .services import compute_cycle
+from .models import STAGES, Run, RunUnit
+from .services import NotPublishable, compute_cycle, publish_run
 
 
 @login_required
@@ -29,7 +29,8 @@ def run_list(request: HttpRequest, cycle: int) -> HttpResponse:
     runs = list(selectors.runs_of(cycle_obj))
     # the same fingerprint as the run before: nothing in the inputs changed in between
     unchanged = {r.pk for r, before in zip(runs, runs[1:]) if r.fingerprint == before.fingerprint}
-    ctx = {"cycle": cycle_obj, "runs": runs, "own_unit": unit, "own_runs": own_runs, "unchanged": unchanged}
+    ctx = {"cycle": cycle_obj, "runs": runs, "own_unit": unit, "own_runs": own_runs, "unchanged": unchanged,
+           "stages": STAGES, **selectors.publication(cycle_obj)}
     return render(request, "results/run_list.html", ctx)
 
 
@@ -38,12 +39,29 @@ def run_list(request: HttpRequest, cycle: int) -> HttpResponse:
 def run_compute(request: HttpRequest, cycle: int) -> HttpResponse:
     cycle_obj = access.get_cycle_for_user(request.user, cycle)
     access.require_office(request.user)
-    run = compute_cycle(by=request.user, cycle=cycle_obj)
+    stage = request.POST.get("stage", "year_end")
+    run = compute_cycle(by=request.user, cycle=cycle_obj, stage=stage if stage in STAGES else "year_end")
     if run.status == Run.Status.OK:
         messages.success(request, _("第 %(n)s 次计算完成。") % {"n": run.number})
     else:
         messages.error(request, _("第 %(n)s 次计算未出结果，问题见下表。") % {"n": run.number})
     return redirect("run_detail", cycle_obj.pk, run.pk)
+
+
+@login_required
+@require_POST
+def run_publish(request: HttpRequest, cycle: int, run: int) -> HttpResponse:
+    cycle_obj = access.get_cycle_for_user(request.user, cycle)
+    access.require_office(request.user)
+    run_obj = access.get_run_for_user(request.user, cycle_obj, run)
+    try:
+        publish_run(by=request.user, run=run_obj, reason=request.POST.get("reason", "").strip()[:300])
+    except NotPublishable as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("第 %(n)s 次计算的年终结果已公布。此后修改数据须填写理由，并重新计算、公布。")
+                         % {"n": run_obj.number})
+    return redirect("run_list", cycle_obj.pk)
 
 
 @login_required
