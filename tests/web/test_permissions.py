@@ -66,6 +66,7 @@ TABLE: list[Row] = [
     row("run_list", everyone(OK), cycle),
     row("run_list", roles(OK, OK, MISSING, MISSING, MISSING), lambda w: {"cycle": w.other_cycle.pk}, "a cycle without them"),
     row("run_compute", everyone(NOT_ALLOWED), cycle),
+    row("run_publish", everyone(NOT_ALLOWED), run),
     row("run_detail", everyone(OK), run),
     row("run_detail", everyone(MISSING), lambda w: {"cycle": w.other_cycle.pk, "run": w.run.pk}, "another cycle's run"),
     row("run_unit", roles(OK, OK, MISSING, OK, MISSING), lambda w: run(w) | {"unit": w.unit1.pk}, "U1"),
@@ -81,6 +82,7 @@ TABLE: list[Row] = [
 # Writes: what a POST does for each role (a redirect after the work, or refused without a trace)
 POSTS: list[Row] = [
     row("run_compute", roles(302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), cycle),
+    row("run_publish", roles(302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), run),
     row("unit_import", roles(SKIP, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     row("unit_edit", roles(SKIP, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), lambda w: {"pk": w.unit2.pk}),
     row("person_create", roles(SKIP, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
