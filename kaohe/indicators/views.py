@@ -62,7 +62,8 @@ def cycle_detail(request: HttpRequest, cycle: int) -> HttpResponse:
     ctx = {"cycle": c, "phases": c.phases.all(), "counts": selectors.cycle_counts(c),
            "led": access.indicators_led(request.user, c).count(),
            "member": unit is not None and c.units.filter(pk=unit.pk).exists(),
-           "copied_from": c.copied_from}
+           "copied_from": c.copied_from, "sheets": access.raters_for(request.user, c).count(),
+           "reporting": gates.current_reporting_phase(c), "today": gates.today()}
     return render(request, "indicators/cycle_detail.html", ctx)
 
 

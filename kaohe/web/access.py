@@ -68,7 +68,8 @@ def cycles_for(user: User) -> QuerySet[Cycle]:
     unit = own_unit(user)
     if unit is None:
         return Cycle.objects.none()
-    return Cycle.objects.filter(units=unit).distinct() | Cycle.objects.filter(indicators__lead_unit=unit).distinct()
+    return (Cycle.objects.filter(units=unit).distinct() | Cycle.objects.filter(indicators__lead_unit=unit).distinct()
+            | Cycle.objects.filter(raters__unit=unit).distinct())
 
 
 def get_cycle_for_user(user: User, pk: int) -> Cycle:

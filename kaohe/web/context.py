@@ -15,4 +15,11 @@ def navigation(request: HttpRequest) -> dict:
         "kh_reads_all": access.reads_everything(user),
         "kh_unit": access.own_unit(user),
         "kh_profile": access.profile(user),
+        "kh_unread": _unread(user),
     }
+
+
+def _unread(user) -> int:
+    from .models import Notice
+
+    return Notice.objects.filter(user=user, read_at__isnull=True).count() if user.is_authenticated else 0
