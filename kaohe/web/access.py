@@ -69,7 +69,7 @@ def cycles_for(user: User) -> QuerySet[Cycle]:
     if unit is None:
         return Cycle.objects.none()
     return (Cycle.objects.filter(units=unit).distinct() | Cycle.objects.filter(indicators__lead_unit=unit).distinct()
-            | Cycle.objects.filter(raters__unit=unit).distinct())
+            | Cycle.objects.filter(raters__unit=unit).distinct() | Cycle.objects.filter(raters__user=user).distinct())
 
 
 def get_cycle_for_user(user: User, pk: int) -> Cycle:
