@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from kaohe.indicators.models import Cycle, RaterGroup
+from kaohe.lib.uploads import check_size
 from kaohe.organisation.models import Unit
 
 from .models import RatingWindow
@@ -31,8 +32,8 @@ class GroupForm(forms.Form):
 
 
 class WindowForm(forms.Form):
-    opens = forms.DateField(label=_l("评议开始"), widget=forms.DateInput(TEXT | {"type": "date"}))
-    closes = forms.DateField(label=_l("评议截止"), widget=forms.DateInput(TEXT | {"type": "date"}))
+    opens = forms.DateField(label=_l("评议开始"), widget=forms.DateInput(TEXT | {"type": "date"}, format="%Y-%m-%d"))
+    closes = forms.DateField(label=_l("评议截止"), widget=forms.DateInput(TEXT | {"type": "date"}, format="%Y-%m-%d"))
     reason_below = forms.FloatField(label=_l("低于此分须说明理由"), min_value=0, max_value=100, initial=60,
                                     widget=forms.NumberInput(TEXT | {"step": "any"}))
 
@@ -166,3 +167,11 @@ class SheetGrid:
             except ValueError:
                 self.errors[key] = _("请填写 0–100 的数字。")
         return not self.errors
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_l("Excel 文件 (.xlsx)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}))
+
+    def clean_file(self):
+        return check_size(self.cleaned_data["file"])

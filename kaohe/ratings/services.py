@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
+from io import BytesIO
 
 from django.db import transaction
 from django.urls import reverse
@@ -25,7 +27,11 @@ from .models import Rater, RatingWindow, SheetScore
 
 
 class RatingError(Exception):
-    """A change to rating that is refused, with the reason for people."""
+    """A change to rating that is refused, with the reason for people; field names what was wrong, where known."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 class OwnUnit(RatingError):
@@ -138,13 +144,13 @@ def save_window(*, by, cycle: Cycle, opens: dt.date, closes: dt.date, reason_bel
 def _check_rates(cycle: Cycle, own: Unit | None, rates: Iterable[Unit]) -> list[Unit]:
     rates = list(rates)
     if own is not None and any(u.pk == own.pk for u in rates):
-        raise OwnUnit(_("评议人不能评议本单位（%(unit)s）：请从被评议单位中去掉它。") % {"unit": own.name})
+        raise OwnUnit(_("评议人不能评议本单位（%(unit)s）：请从被评议单位中去掉它。") % {"unit": own.name}, "rates")
     members = set(cycle.units.values_list("pk", flat=True))
     strangers = [u.name for u in rates if u.pk not in members]
     if strangers:
-        raise RatingError(_("以下单位不是本周期的考核对象：%(names)s") % {"names": "、".join(strangers)})
+        raise RatingError(_("以下单位不是本周期的考核对象：%(names)s") % {"names": "、".join(strangers)}, "rates")
     if not rates:
-        raise RatingError(_("请至少选择一个被评议单位。"))
+        raise RatingError(_("请至少选择一个被评议单位。"), "rates")
     return rates
 
 
@@ -174,9 +180,9 @@ def add_rater(*, by, cycle: Cycle, group: RaterGroup, rates: Iterable[Unit], use
     rates = _check_rates(cycle, selectors.rater_own_unit(user=user, unit=unit), rates)
     code = code.strip() or next_code(cycle, group)
     if Rater.objects.filter(cycle=cycle, code=code).exists():
-        raise RatingError(_("评议人编号 %(code)s 在本周期已被使用。") % {"code": code})
+        raise RatingError(_("评议人编号 %(code)s 在本周期已被使用。") % {"code": code}, "code")
     if Rating.objects.filter(cycle=cycle, rater=code).exists():
-        raise RatingError(_("评议人编号 %(code)s 已用于导入的评分，请换一个。") % {"code": code})
+        raise RatingError(_("评议人编号 %(code)s 已用于导入的评分，请换一个。") % {"code": code}, "code")
     same = Rater.objects.filter(cycle=cycle, group=group, user=user, unit=unit)
     if same.exists():
         raise RatingError(_("%(who)s 已是本组的评议人（%(code)s），请修改其被评议单位。")
@@ -316,11 +322,13 @@ def submit_sheet(*, by, rater: Rater, cells: Cells | None = None) -> int:
     own = selectors.own_unit_of(rater)
     if own is not None and any(k[1] == own.pk for k in scores):
         raise OwnUnit(_("评议表中有对本单位（%(unit)s）的评分，不能提交。") % {"unit": own.name})
+    # cells left over from before the office changed the sheet (units rated, leaves, groups) are not submitted
+    stale = [k for k in scores if k not in allowed]
+    if stale:
+        rater.scores.filter(pk__in=[scores.pop(k).pk for k in stale]).delete()
     errors = {k: _("提交前每一格都要打分。") for k in allowed if k not in scores}
     for k, s in scores.items():
-        if k not in allowed:
-            errors[k] = _("该单位或指标已不在您的评议表上。")
-        elif s.score < window.reason_below and not s.reason.strip():
+        if s.score < window.reason_below and not s.reason.strip():
             errors[k] = _("低于 %(line)s 分须说明理由。") % {"line": f"{window.reason_below:g}"}
     if errors:
         raise SheetInvalid(errors)
@@ -335,7 +343,8 @@ def submit_sheet(*, by, rater: Rater, cells: Cells | None = None) -> int:
     rater.submitted_at, rater.submitted_by = timezone.now(), by
     rater.save(update_fields=["submitted_at", "submitted_by"])
     record(by=by, action="submit", obj=rater, cycle_id=rater.cycle_id,
-           changes={"submitted_at": [None, rater.submitted_at], "ratings": [None, len(scores)]})
+           changes={"submitted_at": [None, rater.submitted_at], "ratings": [None, len(scores)]}
+           | ({"stale_cells_dropped": [len(stale), None]} if stale else {}))
     return len(scores)
 
 
@@ -365,3 +374,122 @@ def remind_raters(*, by, cycle: Cycle) -> int:
     record(by=by, action="remind", obj=cycle, cycle_id=cycle.pk, object_repr=_("%(cycle)s 评议提醒") % {"cycle": cycle.name},
            changes={"raters": [None, len(waiting)], "told": [None, told]})
     return told
+
+
+# ---- bulk assignment from Excel ---------------------------------------------------------------
+
+SHEET_COLUMNS = ("评议组", "评议人账号", "评议单位编号", "被评议单位编号", "评议人编号")
+
+
+@dataclass
+class SheetProblem:
+    row: int | None
+    column: str | None
+    message: str
+
+
+class RaterSheetInvalid(RatingError):
+    """The rater sheet has problems (row, column, message); nothing was imported."""
+
+    def __init__(self, problems: list[SheetProblem]):
+        self.problems = problems
+        super().__init__(_("评议人表有 %(n)d 个问题，未导入任何内容。") % {"n": len(problems)})
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip()
+
+
+def read_rater_sheet(source: bytes) -> list[dict[str, str]]:
+    """The rows of a rater sheet (first sheet, header in row 1), each with its row number under "_row"."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(BytesIO(source), read_only=True, data_only=True)
+    except Exception:
+        raise RaterSheetInvalid([SheetProblem(None, None, _("文件不是可读取的 Excel 工作簿 (.xlsx)"))]) from None
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    book.close()
+    if not rows:
+        raise RaterSheetInvalid([SheetProblem(1, None, _("工作表是空的"))])
+    header = [_text(h) for h in rows[0]]
+    problems = [SheetProblem(1, name, _("缺少“%(c)s”列") % {"c": name}) for name in ("评议组", "被评议单位编号")
+                if name not in header]
+    if "评议人账号" not in header and "评议单位编号" not in header:
+        problems.append(SheetProblem(1, "评议人账号", _("须有“评议人账号”或“评议单位编号”列")))
+    if problems:
+        raise RaterSheetInvalid(problems)
+    cols = {name: header.index(name) for name in SHEET_COLUMNS if name in header}
+    out = []
+    for i, raw in enumerate(rows[1:], start=2):
+        row = {name: _text(raw[c]) if c < len(raw) else "" for name, c in cols.items()}
+        if any(row.values()):
+            out.append(row | {"_row": str(i)})
+    if not out:
+        raise RaterSheetInvalid([SheetProblem(2, None, _("表头下面没有数据行"))])
+    return out
+
+
+@transaction.atomic
+def import_raters(*, by, cycle: Cycle, rows: list[dict[str, str]]) -> int:
+    """Add a rater for each row; all or nothing, every problem by row and column. Returns raters added."""
+    from django.contrib.auth import get_user_model
+
+    groups = {}
+    for g in RaterGroup.objects.filter(cycle=cycle):
+        groups[g.code] = groups[g.name] = g
+    users = {u.get_username(): u for u in get_user_model().objects.filter(
+        username__in=[r.get("评议人账号", "") for r in rows])}
+    units = {u.code: u for u in Unit.objects.all()}
+    problems: list[SheetProblem] = []
+    parsed = []
+    for r in rows:
+        n = int(r["_row"])
+        before = len(problems)
+        group = groups.get(r.get("评议组", ""))
+        if group is None:
+            problems.append(SheetProblem(n, "评议组", _("本周期没有评议组“%(g)s”；可用：%(all)s")
+                                         % {"g": r.get("评议组", ""),
+                                            "all": "、".join(sorted({g.code for g in groups.values()}))}))
+        account, unit_code = r.get("评议人账号", ""), r.get("评议单位编号", "")
+        user = unit = None
+        if bool(account) == bool(unit_code):
+            problems.append(SheetProblem(n, "评议人账号", _("“评议人账号”和“评议单位编号”须填且只填一个")))
+        elif account:
+            user = users.get(account)
+            if user is None or not user.is_active:
+                problems.append(SheetProblem(n, "评议人账号", _("没有在用的账号“%(a)s”") % {"a": account}))
+        else:
+            unit = units.get(unit_code)
+            if unit is None:
+                problems.append(SheetProblem(n, "评议单位编号", _("没有编号为“%(c)s”的单位") % {"c": unit_code}))
+        rates = []
+        for code in [c.strip() for c in r.get("被评议单位编号", "").replace("，", ",").replace("、", ",").split(",")]:
+            if not code:
+                continue
+            u = units.get(code)
+            if u is None:
+                problems.append(SheetProblem(n, "被评议单位编号", _("没有编号为“%(c)s”的单位") % {"c": code}))
+            else:
+                rates.append(u)
+        if not r.get("被评议单位编号"):
+            problems.append(SheetProblem(n, "被评议单位编号", _("不能为空")))
+        if len(problems) == before:
+            parsed.append((n, group, user, unit, rates, r.get("评议人编号", "")))
+    if problems:
+        raise RaterSheetInvalid(problems)
+    for n, group, user, unit, rates, code in parsed:
+        try:
+            with transaction.atomic():
+                add_rater(by=by, cycle=cycle, group=group, user=user, unit=unit, rates=rates, code=code)
+        except RatingError as exc:
+            column = {"rates": "被评议单位编号", "code": "评议人编号"}.get(
+                exc.field, "评议人账号" if user else "评议单位编号")
+            problems.append(SheetProblem(n, column, str(exc)))
+    if problems:
+        raise RaterSheetInvalid(problems)
+    return len(parsed)

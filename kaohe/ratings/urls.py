@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:cycle>/rating/groups/<int:pk>/delete/", views.rater_group_delete, name="rater_group_delete"),
     path("<int:cycle>/rating/window/", views.rating_window_save, name="rating_window_save"),
     path("<int:cycle>/rating/raters/add/", views.rater_add, name="rater_add"),
+    path("<int:cycle>/rating/raters/import/", views.rater_import, name="rater_import"),
     path("<int:cycle>/rating/raters/<int:pk>/", views.rater_edit, name="rater_edit"),
     path("<int:cycle>/rating/raters/<int:pk>/delete/", views.rater_delete, name="rater_delete"),
     path("<int:cycle>/rating/scores/", views.rating_scores, name="rating_scores"),

@@ -20,7 +20,7 @@ from kaohe.indicators.models import Cycle, RaterGroup
 from kaohe.web import access
 
 from . import selectors, services
-from .forms import GroupForm, RaterForm, RatesForm, SheetGrid, WindowForm
+from .forms import GroupForm, RaterForm, RatesForm, SheetGrid, UploadForm, WindowForm
 from .models import Rater
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,6 +46,8 @@ def _setup_page(request: HttpRequest, c: Cycle, group_form: GroupForm | None = N
                 window_form: WindowForm | None = None) -> HttpResponse:
     window = selectors.window_of(c)
     groups = selectors.groups(c)
+    for g in groups:
+        g.percent = f"{g.weight * 100:.6g}"  # exact in the edit field, where widthratio would round
     raters = selectors.raters(c)
     leaves = [{"leaf": n, "groups": selectors.leaf_groups(n, groups), "all": not (n.params or {}).get("groups")}
               for n in selectors.rating_leaves(c)]
@@ -144,6 +146,27 @@ def rater_add(request: HttpRequest, cycle: int) -> HttpResponse:
             return redirect("rating_setup", cycle=c.pk)
     return render(request, "ratings/rater_form.html", {"cycle": c, "form": form, "rater": None,
                                                        "has_groups": bool(selectors.groups(c))})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rater_import(request: HttpRequest, cycle: int) -> HttpResponse:
+    """Many raters at once from Excel: all or nothing, every problem by row and column."""
+    c = _office_cycle(request, cycle)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    problems: list[services.SheetProblem] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = services.read_rater_sheet(form.cleaned_data["file"].read())
+            n = services.import_raters(by=request.user, cycle=c, rows=rows)
+        except services.RaterSheetInvalid as exc:
+            problems = exc.problems
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已导入 %(n)d 个评议人。") % {"n": n})
+            return redirect("rating_setup", cycle=c.pk)
+    ctx = {"cycle": c, "form": form, "problems": problems, "groups": selectors.groups(c)}
+    return render(request, "ratings/rater_import.html", ctx)
 
 
 def _office_rater(c: Cycle, pk: int) -> Rater:

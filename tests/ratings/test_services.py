@@ -164,3 +164,24 @@ def test_nothing_changed_writes_nothing(r) -> None:
     services.save_window(by=r.office, cycle=r.cycle, opens=r.window.opens, closes=r.window.closes, reason_below=60)
     assert services.update_rater(by=r.office, rater=r.peer1, rates=[r.u3, r.u2]) is False
     assert AuditEntry.objects.count() == before
+
+
+def test_a_hand_made_cell_for_the_raters_own_unit_blocks_the_submission(r) -> None:
+    services.save_sheet(by=r.w.u1, rater=r.peer1, cells=cells(r.leaf, {r.u2: 80, r.u3: 75}))
+    SheetScore.objects.create(rater=r.peer1, indicator=r.leaf, unit=r.u1, score=100)
+    with pytest.raises(services.OwnUnit):
+        services.submit_sheet(by=r.w.u1, rater=r.peer1)
+    assert not Rating.objects.exists()
+
+
+def test_cells_left_from_before_the_sheet_changed_are_not_submitted(r) -> None:
+    services.save_sheet(by=r.w.u1, rater=r.peer1, cells=cells(r.leaf, {r.u2: 80, r.u3: 75}))
+    r.leaf.params = {"trim_min": 3, "groups": ["leaders"]}  # the peers no longer rate C1 ...
+    r.leaf.save()
+    with pytest.raises(services.RatingError, match="没有要打分"):
+        services.submit_sheet(by=r.w.u1, rater=r.peer1)
+    r.leaf.params = {"trim_min": 3}  # ... and again they do, but U3 is no longer on the sheet
+    r.leaf.save()
+    r.peer1.rates.set([r.u2])
+    assert services.submit_sheet(by=r.w.u1, rater=r.peer1) == 1
+    assert list(Rating.objects.values_list("unit__code", flat=True)) == ["U2"]

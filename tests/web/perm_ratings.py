@@ -32,6 +32,7 @@ TABLE: list[Row] = [
     row("rater_group_delete", everyone(NOT_ALLOWED), _pk("spare_group")),
     row("rating_window_save", everyone(NOT_ALLOWED), cycle),
     row("rater_add", OFFICE_ONLY, cycle),
+    row("rater_import", OFFICE_ONLY, cycle),
     row("rater_edit", OFFICE_ONLY, _pk("rater_u1")),
     row("rater_delete", everyone(NOT_ALLOWED), _pk("spare_rater")),
     row("rating_scores", READERS, cycle),
@@ -47,6 +48,7 @@ POSTS: list[Row] = [
     row("rater_group_delete", WRITE, _pk("spare_group")),
     row("rating_window_save", FORM, cycle),
     row("rater_add", FORM, cycle),
+    row("rater_import", FORM, cycle),
     row("rater_edit", FORM, _pk("rater_u1")),
     row("rater_delete", WRITE, _pk("spare_rater")),
     # an empty POST on one's own sheet saves nothing (no cell changed); another's sheet looks missing
