@@ -152,7 +152,10 @@ def get_problem_for_user(user: User, cycle: Cycle, pk: int) -> Problem:
     from kaohe.reporting.models import Problem
 
     problem = get_object_or_404(Problem.objects.select_related("unit", "indicator"), cycle=cycle, pk=pk)
-    if reads_everything(user) or own_unit(user) == problem.unit:
+    if reads_everything(user):
+        return problem
+    # a unit sees its problems once the office has sent them (待下发 ones are still the office's draft)
+    if own_unit(user) == problem.unit and problem.state != problem.State.RECORDED:
         return problem
     raise Http404
 
