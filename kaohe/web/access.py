@@ -185,3 +185,24 @@ def raters_for(user: User, cycle: Cycle) -> QuerySet[Rater]:
 def get_rater_for_user(user: User, cycle: Cycle, pk: int) -> Rater:
     """A sheet is opened only by its rater: while rating is open not even the office reads the scores."""
     return get_object_or_404(raters_for(user, cycle), pk=pk)
+
+
+# --- reporting: the unit's own reports ---------------------------------------------------------------------
+
+def reporting_unit(user: User, cycle: Cycle) -> Unit:
+    """The unit a person reports for in this cycle: office and leaders get 403, a unit not assessed in it 404."""
+    if reads_everything(user):
+        raise PermissionDenied
+    unit = own_unit(user)
+    if unit is None or not cycle.units.filter(pk=unit.pk).exists():
+        raise Http404
+    return unit
+
+
+def get_own_report_for_user(user: User, cycle: Cycle, pk: int) -> Report:
+    """A report its unit changes (evidence removed): 403 for office and leaders, 404 for everyone else's."""
+    from kaohe.reporting.models import Report
+
+    unit = reporting_unit(user, cycle)
+    return get_object_or_404(Report.objects.select_related("indicator", "unit", "phase"), cycle=cycle, pk=pk,
+                             unit=unit)
