@@ -80,3 +80,10 @@ def world(db):
         u1=person("u1", Profile.Role.UNIT, u1, "东城县赵主任"),
         u2=person("u2", Profile.Role.UNIT, u2, "西山县钱主任"),
     )
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded evidence goes to a folder of the test's own, never into var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -11,6 +12,16 @@ from django.db import IntegrityError, transaction
 from kaohe.organisation.models import Profile, Unit
 
 from .models import Notice
+
+log = logging.getLogger(__name__)
+
+
+def _mail(subject: str, body: str, addresses: list[str]) -> None:
+    """The notice is already kept; a mail server that is down must not undo the work, only be logged."""
+    try:
+        send_mail(subject, body, None, addresses)
+    except Exception:  # noqa: BLE001 — any failure of the mail server
+        log.warning("could not mail %d address(es): %s", len(addresses), subject, exc_info=True)
 
 
 def unit_users(unit: Unit) -> list:
@@ -38,5 +49,5 @@ def notify(*, users: Iterable, text: str, link: str = "", cycle=None, key: str =
     addresses = [u.email for u in told if u.email]
     if email and addresses:
         body = text + (f"\n\n{settings.KAOHE_SITE_URL}{link}" if link else "")
-        transaction.on_commit(lambda: send_mail(subject or text[:60], body, None, addresses, fail_silently=True))
+        transaction.on_commit(lambda: _mail(subject or text[:60], body, addresses))
     return len(told)

@@ -14,10 +14,9 @@ PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    """Uploads go to a directory of the test's own, which the test can look into."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+def media(media_root):
+    """The test's own upload folder (tests/conftest.py), for a test to look into."""
+    return media_root
 
 
 def window(cycle, *, opens: int = -5, closes: int = 10) -> Phase:

@@ -8,12 +8,9 @@ file it may remove, and a notice for u1.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
 
 from kaohe.indicators import gates
 from kaohe.indicators.models import Phase
@@ -77,9 +74,6 @@ def setup(w: SimpleNamespace) -> None:
     """Add to the shared world the objects these rows ask for."""
     from kaohe.reporting import services
 
-    if not str(settings.MEDIA_ROOT).startswith(tempfile.gettempdir()):
-        # the files of these rows go to a directory of their own, never into the site's media
-        override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="kaohe-perm-media-")).enable()
     day = gates.today()
     Phase.objects.update_or_create(cycle=w.cycle, kind=Phase.Kind.YEAR_END, defaults={
         "starts": day - dt.timedelta(days=30), "ends": day + dt.timedelta(days=60),
