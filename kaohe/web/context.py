@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from . import access
+from .notice_views import unread_count
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -15,11 +16,5 @@ def navigation(request: HttpRequest) -> dict:
         "kh_reads_all": access.reads_everything(user),
         "kh_unit": access.own_unit(user),
         "kh_profile": access.profile(user),
-        "kh_unread": _unread(user),
+        "kh_unread": unread_count(user),
     }
-
-
-def _unread(user) -> int:
-    from .models import Notice
-
-    return Notice.objects.filter(user=user, read_at__isnull=True).count() if user.is_authenticated else 0
