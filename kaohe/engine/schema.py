@@ -765,7 +765,7 @@ def _check_leaf(node: Node, err: _Errors, group_weights: dict[str, float]) -> No
             return
         v = p[key]
         if not _is_num(v) or (lo is not None and v < lo) or (hi is not None and v > hi) or (positive and v <= 0):
-            rng = f"[{lo}, {hi}]" if lo is not None and hi is not None else (f"> 0" if positive else f"≥ {lo}")
+            rng = f"[{lo}, {hi}]" if lo is not None and hi is not None else ("> 0" if positive else f"≥ {lo}")
             bad(f"参数 {key} 应为数字 {rng}，实为 {v!r}")
 
     if "missing" in p and p["missing"] not in ("zero", "error"):

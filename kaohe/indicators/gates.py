@@ -79,4 +79,4 @@ def require_no_work_on_platform(cycle: Cycle) -> None:
     ) if n]
     if held:
         raise PhaseClosed(_("本周期已在平台上开展工作（%(what)s），整体导入会替换指标体系，已拒绝。请改用逐项编辑，或新建周期导入。")
-                          % {"what": "、".join(f"{label} {n} 条" for label, n in held)})
+                          % {"what": "、".join(_("%(what)s %(n)d 条") % {"what": label, "n": n} for label, n in held)})

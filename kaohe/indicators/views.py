@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from kaohe.engine import METHOD_LABELS
 from kaohe.engine.schema import DATA_METHODS
 from kaohe.organisation.models import Domain, Unit
+from kaohe.lib.downloads import xlsx_response
 from kaohe.web import access
 from kaohe.workbook import WorkbookInvalid, read_workbook, write_workbook
 
@@ -30,7 +31,6 @@ from .forms import (CycleForm, DeleteForm, GradeFormSet, IndicatorForm, ParamsFo
                     leaf_problems, paste_rows, settings_from, settings_initial, settings_problems, sheet_rows)
 from .models import Cycle, CycleUnit, Indicator, RaterGroup, Value
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _office_cycle(request: HttpRequest, pk: int) -> Cycle:
@@ -324,9 +324,7 @@ def cycle_export(request: HttpRequest, cycle: int) -> HttpResponse:
         raise PermissionDenied  # the workbook holds every unit's data
     buf = BytesIO()
     write_workbook(selectors.scenario_for(c), buf)
-    resp = HttpResponse(buf.getvalue(), content_type=XLSX)
-    resp["Content-Disposition"] = f'attachment; filename="cycle-{c.year}-{c.pk}.xlsx"'
-    return resp
+    return xlsx_response(buf.getvalue(), f"cycle-{c.year}-{c.pk}.xlsx")
 
 
 # ---- values -----------------------------------------------------------------------------------
@@ -436,9 +434,7 @@ def value_grid_export(request: HttpRequest, cycle: int, pk: int) -> HttpResponse
     sheet.freeze_panes = "C2"
     buf = BytesIO()
     book.save(buf)
-    resp = HttpResponse(buf.getvalue(), content_type=XLSX)
-    resp["Content-Disposition"] = f'attachment; filename="values-{c.year}-{leaf.code}.xlsx"'
-    return resp
+    return xlsx_response(buf.getvalue(), f"values-{c.year}-{leaf.code}.xlsx")
 
 
 @login_required

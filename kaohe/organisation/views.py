@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kaohe.lib.downloads import xlsx_response
 from kaohe.web import access
 
 from . import selectors, services
 from .forms import PersonForm, UnitForm, UploadForm
 from .models import Domain, Profile, Unit
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_reader(request: HttpRequest) -> None:
@@ -60,10 +60,7 @@ def unit_export(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     buf = BytesIO()
     services.write_unit_sheet(buf)
-    resp = HttpResponse(buf.getvalue(), content_type=XLSX)
-    name = f"units-{timezone.localdate():%Y%m%d}.xlsx"
-    resp["Content-Disposition"] = f'attachment; filename="{name}"'
-    return resp
+    return xlsx_response(buf.getvalue(), f"units-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required

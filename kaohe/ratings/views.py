@@ -17,13 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kaohe.indicators import gates
 from kaohe.indicators.models import Cycle, RaterGroup
+from kaohe.lib.downloads import xlsx_response
 from kaohe.web import access
 
 from . import selectors, services
 from .forms import GroupForm, RaterForm, RatesForm, SheetGrid, UploadForm, WindowForm
 from .models import Rater
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _office_cycle(request: HttpRequest, pk: int) -> Cycle:
@@ -326,6 +326,4 @@ def rating_scores_export(request: HttpRequest, cycle: int) -> HttpResponse:
         sheet.freeze_panes = "E2"
     buf = BytesIO()
     book.save(buf)
-    resp = HttpResponse(buf.getvalue(), content_type=XLSX)
-    resp["Content-Disposition"] = f'attachment; filename="ratings-{c.year}-{c.pk}.xlsx"'
-    return resp
+    return xlsx_response(buf.getvalue(), f"ratings-{c.year}-{c.pk}.xlsx")

@@ -20,8 +20,7 @@ from kaohe.engine.numbers import round2
 from kaohe.indicators import gates
 from kaohe.indicators.models import Adjustment, Cycle
 from kaohe.organisation.models import Unit
-from kaohe.reporting.evidence import EvidenceRefused, store_evidence
-from kaohe.reporting.models import Evidence
+from kaohe.reporting.evidence import store_evidence_files
 from kaohe.web import access
 from kaohe.web.notices import notify, unit_users
 
@@ -39,19 +38,6 @@ def _snap(entry: Entry) -> dict[str, Any]:
     return {"unit": entry.unit.code, "kind": entry.kind, "source": entry.source, "title": entry.title,
             "reason": entry.reason, "reference": entry.reference, "points_claimed": entry.points_claimed,
             "points": entry.points, "state": entry.state, "decision": entry.decision}
-
-
-def _store_all(*, by, cycle: Cycle, unit: Unit, uploads: Iterable[UploadedFile]) -> list[Evidence]:
-    """Keep every upload or none: a refused file removes those already written to disk."""
-    kept: list[Evidence] = []
-    try:
-        for upload in uploads:
-            kept.append(store_evidence(by=by, cycle=cycle, unit=unit, upload=upload))
-    except EvidenceRefused:
-        for ev in kept:
-            ev.file.delete(save=False)
-        raise
-    return kept
 
 
 def _check_kind_and_source(kind: str, source: str) -> None:
@@ -81,7 +67,7 @@ def _create(*, by, cycle: Cycle, unit: Unit, kind: str, source: str, title: str,
                                  reason=reason.strip(), reference=reference.strip(),
                                  points_claimed=round2(points_claimed), applied_by=by)
     # the unit owns the files even when the office uploads them, so the unit can read them
-    files = _store_all(by=by, cycle=cycle, unit=unit, uploads=uploads)
+    files = store_evidence_files(by=by, cycle=cycle, unit=unit, uploads=uploads)
     if files:
         entry.evidence.add(*files)
     changes = {k: [None, v] for k, v in _snap(entry).items() if v not in ("", None)}

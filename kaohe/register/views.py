@@ -16,13 +16,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kaohe.audit import selectors as audit
 from kaohe.indicators.gates import PhaseClosed
 from kaohe.reporting.evidence import EvidenceRefused
+from kaohe.lib.downloads import xlsx_response
 from kaohe.web import access
 
 from . import selectors, services
 from .forms import DecideForm, EntryForm, ExpertScoreForm, WithdrawForm
 from .models import Entry
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ACTIONS = {"create": gettext_lazy("登记"), "expert_score": gettext_lazy("专家评分"), "approve": gettext_lazy("批准"),
            "reject": gettext_lazy("不予批准"), "withdraw": gettext_lazy("撤销审定")}
 
@@ -62,9 +62,7 @@ def register_export(request: HttpRequest, cycle: int) -> HttpResponse:
         raise PermissionDenied
     buf = BytesIO()
     selectors.write_register_sheet(buf, request.user, c)
-    resp = HttpResponse(buf.getvalue(), content_type=XLSX)
-    resp["Content-Disposition"] = f'attachment; filename="register-{c.year}.xlsx"'
-    return resp
+    return xlsx_response(buf.getvalue(), f"register-{c.year}.xlsx")
 
 
 @login_required

@@ -94,3 +94,16 @@ def store_evidence(*, by, cycle, unit, upload: UploadedFile) -> Evidence:
     evidence.file.save(f"{digest.hexdigest()[:32]}{suffix}", upload, save=False)
     evidence.save()
     return evidence
+
+
+def store_evidence_files(*, by, cycle, unit, uploads) -> list[Evidence]:
+    """Keep every upload or none: a refused file removes those already written to disk."""
+    kept: list[Evidence] = []
+    try:
+        for upload in uploads:
+            kept.append(store_evidence(by=by, cycle=cycle, unit=unit, upload=upload))
+    except EvidenceRefused:
+        for e in kept:
+            e.file.delete(save=False)
+        raise
+    return kept

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kaohe.audit import selectors as audit
+from kaohe.lib.downloads import xlsx_response
 from kaohe.web import access
 
 from . import problems as svc
@@ -23,7 +24,6 @@ from .models import Problem
 from .problem_forms import AnswerForm, ProblemForm, ProblemImportForm, VerifyForm
 
 PER_PAGE = 200
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ACTIONS = {"create": gettext_lazy("登记"), "send": gettext_lazy("下发"), "answer": gettext_lazy("反馈整改"),
            "close": gettext_lazy("销号"), "reopen": gettext_lazy("退回整改")}
 
@@ -68,9 +68,7 @@ def problem_export(request: HttpRequest, cycle: int) -> HttpResponse:
         raise PermissionDenied
     buf = BytesIO()
     svc.write_problem_sheet(buf, request.user, c)
-    resp = HttpResponse(buf.getvalue(), content_type=XLSX)
-    resp["Content-Disposition"] = f'attachment; filename="problems-{c.year}.xlsx"'
-    return resp
+    return xlsx_response(buf.getvalue(), f"problems-{c.year}.xlsx")
 
 
 @login_required
@@ -78,9 +76,7 @@ def problem_template(request: HttpRequest, cycle: int) -> HttpResponse:
     _office_cycle(request, cycle)
     buf = BytesIO()
     svc.write_problem_template(buf)
-    resp = HttpResponse(buf.getvalue(), content_type=XLSX)
-    resp["Content-Disposition"] = 'attachment; filename="problems-template.xlsx"'
-    return resp
+    return xlsx_response(buf.getvalue(), "problems-template.xlsx")
 
 
 @login_required

@@ -28,8 +28,8 @@ from kaohe.organisation.models import Unit
 from kaohe.web import access
 from kaohe.web.notices import notify, unit_users
 
-from .evidence import EvidenceRefused, store_evidence
-from .models import Evidence, Problem
+from .evidence import store_evidence_files
+from .models import Problem
 
 SHEET_HEADERS = ["单位编号", "指标编号", "问题", "反馈期限"]
 REQUIRED_HEADERS = ("单位编号", "问题")
@@ -320,18 +320,6 @@ def send_problems(*, by, cycle: Cycle, ids: Iterable[int] | None = None) -> int:
     return len(problems)
 
 
-def _store_all(*, by, cycle: Cycle, unit: Unit, uploads: Iterable[UploadedFile]) -> list[Evidence]:
-    kept: list[Evidence] = []
-    try:
-        for upload in uploads:
-            kept.append(store_evidence(by=by, cycle=cycle, unit=unit, upload=upload))
-    except EvidenceRefused:
-        for ev in kept:
-            ev.file.delete(save=False)
-        raise
-    return kept
-
-
 @transaction.atomic
 def answer_problem(*, by, problem: Problem, measures: str, due: dt.date,
                    uploads: Iterable[UploadedFile] = ()) -> Problem:
@@ -348,7 +336,7 @@ def answer_problem(*, by, problem: Problem, measures: str, due: dt.date,
     if due is None or due < gates.today():
         raise ProblemRefused(_("整改完成时限不能早于今天。"))
     before = _snap(problem)
-    files = _store_all(by=by, cycle=problem.cycle, unit=problem.unit, uploads=uploads)
+    files = store_evidence_files(by=by, cycle=problem.cycle, unit=problem.unit, uploads=uploads)
     if files:
         problem.evidence.add(*files)
     problem.measures, problem.due, problem.state = measures, due, Problem.State.ANSWERED

@@ -21,7 +21,7 @@ from kaohe.organisation.models import Unit
 from kaohe.web import access
 from kaohe.web.notices import notify, unit_users
 
-from .evidence import EvidenceRefused, store_evidence
+from .evidence import EvidenceRefused, store_evidence_files
 from .models import Evidence, Report, Reminder
 
 __all__ = ["EvidenceRefused", "NotAllowed", "ReportError", "ReportLocked", "ReviewInvalid", "remove_evidence",
@@ -79,12 +79,6 @@ def _report_leaf(cycle: Cycle, unit: Unit, indicator: Indicator) -> None:
         raise NotAllowed(_("指标“%(leaf)s”不适用于%(unit)s。") % {"leaf": indicator.name, "unit": unit.name})
 
 
-def _forget_files(stored: list[Evidence]) -> None:
-    """The transaction is rolled back: remove the files it had already written, so nothing is kept."""
-    for e in stored:
-        e.file.delete(save=False)
-
-
 @transaction.atomic
 def save_report(*, by, cycle: Cycle, unit: Unit, indicator: Indicator, actual: float | None, account: str,
                 uploads: Sequence[UploadedFile] = (), phase: Phase | None = None) -> Report:
@@ -105,13 +99,7 @@ def save_report(*, by, cycle: Cycle, unit: Unit, indicator: Indicator, actual: f
     before = {} if created else _snapshot(report)
     report.actual = actual
     report.account = account.strip()
-    stored: list[Evidence] = []
-    try:
-        for upload in uploads:
-            stored.append(store_evidence(by=by, cycle=cycle, unit=unit, upload=upload))
-    except EvidenceRefused:
-        _forget_files(stored)
-        raise
+    stored = store_evidence_files(by=by, cycle=cycle, unit=unit, uploads=uploads)
     report.save()
     if stored:
         report.evidence.add(*stored)

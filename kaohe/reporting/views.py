@@ -20,13 +20,13 @@ from kaohe.audit.selectors import action_label, changes, history
 from kaohe.indicators import gates
 from kaohe.indicators.models import Value
 from kaohe.indicators.selectors import _chains, _in_scope
+from kaohe.lib.downloads import xlsx_response
 from kaohe.web import access
 
 from . import selectors, services
 from .forms import QueueFilterForm, ReportForm, ReviewForm
 from .models import Report
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # ---- the unit's side ------------------------------------------------------------------------------------
@@ -208,9 +208,7 @@ def review_export(request: HttpRequest, cycle: int) -> HttpResponse:
     sheet.freeze_panes = "F2"
     buf = BytesIO()
     book.save(buf)
-    resp = HttpResponse(buf.getvalue(), content_type=XLSX)
-    resp["Content-Disposition"] = f'attachment; filename="review-{c.year}.xlsx"'
-    return resp
+    return xlsx_response(buf.getvalue(), f"review-{c.year}.xlsx")
 
 
 @login_required

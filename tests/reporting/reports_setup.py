@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kaohe.indicators import gates
 from kaohe.indicators.models import Indicator, Phase
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-
-
-@pytest.fixture
-def media(media_root):
-    """The test's own upload folder (tests/conftest.py), for a test to look into."""
-    return media_root
 
 
 def window(cycle, *, opens: int = -5, closes: int = 10) -> Phase:

@@ -17,11 +17,6 @@ from kaohe.reporting.models import Problem
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
-@pytest.fixture
-def media(media_root):
-    return media_root
-
-
 def _url(name, world, **kw):
     return reverse(name, kwargs={"cycle": world.cycle.pk, **kw})
 
@@ -98,7 +93,7 @@ def test_sending_only_the_chosen_problems(world, client) -> None:
     assert Problem.objects.get(pk=a.pk).state == "sent" and Problem.objects.get(pk=b.pk).state == "recorded"
 
 
-def test_a_unit_answers_with_evidence_and_the_office_closes(world, client, sent, media) -> None:
+def test_a_unit_answers_with_evidence_and_the_office_closes(world, client, sent, media_root) -> None:
     p1, _p2, _draft = sent
     client.force_login(world.u1)
     resp = client.post(_url("problem_answer", world, pk=p1.pk), {"measures": "", "due": "2099-01-01"})

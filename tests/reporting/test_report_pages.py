@@ -14,7 +14,7 @@ from kaohe.indicators.models import Value
 from kaohe.reporting import services
 from kaohe.reporting.models import Evidence, Report
 
-from .reports_setup import PDF, leaf, media, pdf, stored_files, window  # noqa: F401
+from .reports_setup import PDF, leaf, pdf, stored_files, window  # noqa: F401
 
 
 def _edit(world, code: str = "A1") -> str:
@@ -45,7 +45,7 @@ def test_office_and_leader_opening_the_unit_list_go_to_the_review_queue(world, c
         assert resp.status_code == 302 and resp.url == reverse("review_queue", kwargs={"cycle": world.cycle.pk})
 
 
-def test_a_unit_saves_a_draft_with_files_then_submits_and_the_report_becomes_read_only(world, client, media) -> None:  # noqa: F811
+def test_a_unit_saves_a_draft_with_files_then_submits_and_the_report_becomes_read_only(world, client, media_root) -> None:
     window(world.cycle)
     client.force_login(world.u1)
     resp = client.post(_edit(world), {"actual": "6.8", "account": "全年增速", "action": "save",
@@ -69,7 +69,7 @@ def test_a_unit_saves_a_draft_with_files_then_submits_and_the_report_becomes_rea
     assert r.actual == 6.8
 
 
-def test_submitting_without_a_value_is_a_form_error(world, client, media) -> None:  # noqa: F811
+def test_submitting_without_a_value_is_a_form_error(world, client, media_root) -> None:
     window(world.cycle)
     client.force_login(world.u1)
     resp = client.post(_edit(world), {"actual": "", "account": "x", "action": "submit"})
@@ -77,7 +77,7 @@ def test_submitting_without_a_value_is_a_form_error(world, client, media) -> Non
     assert not Report.objects.exists()
 
 
-def test_an_upload_whose_content_is_not_allowed_is_refused_and_nothing_is_kept(world, client, media) -> None:  # noqa: F811
+def test_an_upload_whose_content_is_not_allowed_is_refused_and_nothing_is_kept(world, client, media_root) -> None:
     window(world.cycle)
     client.force_login(world.u1)
     fake = SimpleUploadedFile("公报.pdf", "这其实是一段文字，不是PDF。".encode() * 20, content_type="application/pdf")
@@ -89,20 +89,20 @@ def test_an_upload_whose_content_is_not_allowed_is_refused_and_nothing_is_kept(w
         assert resp.status_code == 200
         assert bad.name in page and "不是允许的文件类型" in page
     assert not Evidence.objects.exists() and not Report.objects.exists()
-    assert stored_files(media) == []
+    assert stored_files(media_root) == []
 
 
-def test_an_upload_over_the_limit_is_refused(world, client, media, settings) -> None:  # noqa: F811
+def test_an_upload_over_the_limit_is_refused(world, client, media_root, settings) -> None:
     settings.KAOHE_MAX_UPLOAD = 64
     window(world.cycle)
     client.force_login(world.u1)
     resp = client.post(_edit(world), {"actual": "6.8", "account": "x", "action": "save", "files": [pdf("大.pdf")]})
     page = resp.content.decode()
     assert "“大.pdf”超过大小上限" in page
-    assert not Evidence.objects.exists() and stored_files(media) == []
+    assert not Evidence.objects.exists() and stored_files(media_root) == []
 
 
-def test_after_the_window_closes_the_unit_cannot_save_or_submit(world, client, media) -> None:  # noqa: F811
+def test_after_the_window_closes_the_unit_cannot_save_or_submit(world, client, media_root) -> None:
     phase = window(world.cycle, opens=-10, closes=-1)
     client.force_login(world.u1)
     page = client.get(_edit(world)).content.decode()
@@ -112,7 +112,7 @@ def test_after_the_window_closes_the_unit_cannot_save_or_submit(world, client, m
     assert not Report.objects.exists()
 
 
-def test_a_draft_left_open_cannot_be_submitted_once_the_window_has_closed(world, client, media) -> None:  # noqa: F811
+def test_a_draft_left_open_cannot_be_submitted_once_the_window_has_closed(world, client, media_root) -> None:
     phase = window(world.cycle, opens=-3, closes=2)
     services.save_report(by=world.u1, cycle=world.cycle, unit=world.unit1, indicator=leaf(world, "A1"), actual=6.0,
                          account="")
@@ -126,7 +126,7 @@ def test_a_draft_left_open_cannot_be_submitted_once_the_window_has_closed(world,
     assert r.state == Report.State.DRAFT and r.actual == 6.0
 
 
-def test_a_unit_cannot_read_another_units_report_nor_its_evidence(world, client, media) -> None:  # noqa: F811
+def test_a_unit_cannot_read_another_units_report_nor_its_evidence(world, client, media_root) -> None:
     window(world.cycle)
     r1 = _submitted(world, world.u1, world.unit1)
     ev = r1.evidence.get()
@@ -143,7 +143,7 @@ def test_a_unit_cannot_read_another_units_report_nor_its_evidence(world, client,
         assert resp.status_code == 200 and b"".join(resp.streaming_content) == PDF
 
 
-def test_the_lead_unit_returns_then_accepts_through_the_pages(world, client, media) -> None:  # noqa: F811
+def test_the_lead_unit_returns_then_accepts_through_the_pages(world, client, media_root) -> None:
     window(world.cycle)
     r = _submitted(world, world.u1, world.unit1, actual=6.6)
     review = reverse("report_review", kwargs={"cycle": world.cycle.pk, "pk": r.pk})
@@ -164,7 +164,7 @@ def test_the_lead_unit_returns_then_accepts_through_the_pages(world, client, med
     assert "已采纳" in page and "缺佐证" in page  # the history keeps the return
 
 
-def test_the_leader_reads_a_report_but_never_reviews_it(world, client, media) -> None:  # noqa: F811
+def test_the_leader_reads_a_report_but_never_reviews_it(world, client, media_root) -> None:
     window(world.cycle)
     r = _submitted(world, world.u1, world.unit1)
     client.force_login(world.leader)
@@ -176,7 +176,7 @@ def test_the_leader_reads_a_report_but_never_reviews_it(world, client, media) ->
     assert r.state == Report.State.SUBMITTED
 
 
-def test_the_queue_counts_by_state_and_the_office_filters_by_lead_unit(world, client, media) -> None:  # noqa: F811
+def test_the_queue_counts_by_state_and_the_office_filters_by_lead_unit(world, client, media_root) -> None:
     window(world.cycle)
     _submitted(world, world.u1, world.unit1)
     r2 = _submitted(world, world.u2, world.unit2)
@@ -196,7 +196,7 @@ def test_the_queue_counts_by_state_and_the_office_filters_by_lead_unit(world, cl
     assert resp.status_code == 200 and resp["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
-def test_every_state_change_is_in_the_audit_log(world, client, media) -> None:  # noqa: F811
+def test_every_state_change_is_in_the_audit_log(world, client, media_root) -> None:
     window(world.cycle)
     before = AuditEntry.objects.filter(object_type="reporting.Report").count()
     r = _submitted(world, world.u1, world.unit1)

@@ -9,14 +9,14 @@ from kaohe.indicators.models import Value
 from kaohe.reporting import services
 from kaohe.reporting.models import Evidence, Report
 
-from .reports_setup import leaf, media, pdf, stored_files, window  # noqa: F401
+from .reports_setup import leaf, pdf, stored_files, window  # noqa: F401
 
 
 def _audit(report: Report) -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(object_type="reporting.Report", object_id=str(report.pk)).order_by("id"))
 
 
-def test_the_loop_draft_submit_return_resubmit_accept_sets_the_value(world, media) -> None:  # noqa: F811
+def test_the_loop_draft_submit_return_resubmit_accept_sets_the_value(world, media_root) -> None:
     window(world.cycle)
     a1 = leaf(world, "A1")
     r = services.save_report(by=world.u1, cycle=world.cycle, unit=world.unit1, indicator=a1, actual=6.8,
@@ -41,7 +41,7 @@ def test_the_loop_draft_submit_return_resubmit_accept_sets_the_value(world, medi
     assert value_entry.reason.startswith("审核采纳") and value_entry.changes["actual"] == [6.3, 6.6]
 
 
-def test_a_correction_needs_a_value_and_a_reason_and_sets_both_assessed_and_value(world, media) -> None:  # noqa: F811
+def test_a_correction_needs_a_value_and_a_reason_and_sets_both_assessed_and_value(world, media_root) -> None:
     window(world.cycle)
     a1 = leaf(world, "A1")
     r = services.save_report(by=world.u1, cycle=world.cycle, unit=world.unit1, indicator=a1, actual=7.0, account="")
@@ -56,7 +56,7 @@ def test_a_correction_needs_a_value_and_a_reason_and_sets_both_assessed_and_valu
     assert AuditEntry.objects.filter(object_type="indicators.Value", reason="以统计局核定数为准").exists()
 
 
-def test_only_a_submitted_report_is_reviewed_and_only_by_its_lead_unit_or_the_office(world, media) -> None:  # noqa: F811
+def test_only_a_submitted_report_is_reviewed_and_only_by_its_lead_unit_or_the_office(world, media_root) -> None:
     window(world.cycle)
     a1 = leaf(world, "A1")
     r = services.save_report(by=world.u1, cycle=world.cycle, unit=world.unit1, indicator=a1, actual=7.0, account="")
@@ -69,7 +69,7 @@ def test_only_a_submitted_report_is_reviewed_and_only_by_its_lead_unit_or_the_of
     services.review_report(by=world.office, report=r, decision="accept")
 
 
-def test_a_submitted_report_is_locked_to_the_unit(world, media) -> None:  # noqa: F811
+def test_a_submitted_report_is_locked_to_the_unit(world, media_root) -> None:
     window(world.cycle)
     a1 = leaf(world, "A1")
     r = services.save_report(by=world.u1, cycle=world.cycle, unit=world.unit1, indicator=a1, actual=7.0, account="",
@@ -85,7 +85,7 @@ def test_a_submitted_report_is_locked_to_the_unit(world, media) -> None:  # noqa
     assert r.actual == 7.0 and r.evidence.count() == 1
 
 
-def test_submitting_needs_an_actual_value(world, media) -> None:  # noqa: F811
+def test_submitting_needs_an_actual_value(world, media_root) -> None:
     window(world.cycle)
     r = services.save_report(by=world.u1, cycle=world.cycle, unit=world.unit1, indicator=leaf(world, "A1"),
                              actual=None, account="还在核实")
@@ -93,7 +93,7 @@ def test_submitting_needs_an_actual_value(world, media) -> None:  # noqa: F811
         services.submit_report(by=world.u1, report=r)
 
 
-def test_a_unit_reports_only_for_itself_and_only_on_leaves_that_apply(world, media) -> None:  # noqa: F811
+def test_a_unit_reports_only_for_itself_and_only_on_leaves_that_apply(world, media_root) -> None:
     window(world.cycle)
     with pytest.raises(services.NotAllowed):
         services.save_report(by=world.u2, cycle=world.cycle, unit=world.unit1, indicator=leaf(world, "A1"),
@@ -104,15 +104,15 @@ def test_a_unit_reports_only_for_itself_and_only_on_leaves_that_apply(world, med
     assert not Report.objects.exists()
 
 
-def test_removing_evidence_from_a_draft_deletes_the_file_and_is_audited(world, media,  # noqa: F811
+def test_removing_evidence_from_a_draft_deletes_the_file_and_is_audited(world, media_root,
                                                                           django_capture_on_commit_callbacks) -> None:
     window(world.cycle)
     r = services.save_report(by=world.u1, cycle=world.cycle, unit=world.unit1, indicator=leaf(world, "A1"),
                              actual=6.0, account="", uploads=[pdf()])
     ev = r.evidence.get()
-    assert len(stored_files(media)) == 1
+    assert len(stored_files(media_root)) == 1
     with django_capture_on_commit_callbacks(execute=True):
         services.remove_evidence(by=world.u1, report=r, evidence=ev)
     assert r.evidence.count() == 0 and not Evidence.objects.exists()
-    assert stored_files(media) == []
+    assert stored_files(media_root) == []
     assert _audit(r)[-1].changes == {"evidence": ["统计公报.pdf", None]}
