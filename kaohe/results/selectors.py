@@ -170,3 +170,16 @@ def publication(cycle: Cycle) -> dict[str, Any]:
 
     run = published_run(cycle)
     return {"published": run, "stale": bool(run and fingerprint(scenario_for(cycle)) != run.fingerprint)}
+
+
+def problems_of(cycle: Cycle, unit) -> list:
+    """The unit's half-year problems of the cycle that were sent to it (整改), for its report card."""
+    from kaohe.indicators.gates import today
+    from kaohe.reporting.models import Problem
+
+    problems = list(Problem.objects.filter(cycle=cycle, unit=unit).exclude(state=Problem.State.RECORDED)
+                    .select_related("indicator").order_by("id"))
+    day = today()
+    for p in problems:
+        p.late = p.overdue_on(day)
+    return problems
