@@ -70,6 +70,8 @@ class PersonForm(forms.Form):
         "domain__order", "code"), required=False, empty_label=_("（无）"), widget=forms.Select({"class": "form-select"}))
     post = forms.CharField(label=_("职务"), max_length=80, required=False, widget=forms.TextInput({"class": "form-control"}))
     phone = forms.CharField(label=_("电话"), max_length=30, required=False, widget=forms.TextInput({"class": "form-control"}))
+    email = forms.EmailField(label=_("电子邮箱"), required=False, help_text=_("催报、退回等通知同时发到这个邮箱"),
+                             widget=forms.EmailInput({"class": "form-control"}))
     active = forms.BooleanField(label=_("可以登录"), required=False, initial=True,
                                 widget=forms.CheckboxInput({"class": "form-check-input"}))
     password = forms.CharField(label=_("密码"), required=False, min_length=10, strip=False,
@@ -91,7 +93,7 @@ class PersonForm(forms.Form):
     @staticmethod
     def initial_from(p: Profile) -> dict:
         return {"name": p.name, "role": p.role, "unit": p.unit_id, "post": p.post, "phone": p.phone,
-                "active": p.user.is_active}
+                "email": p.user.email, "active": p.user.is_active}
 
     def clean(self) -> dict:
         data = super().clean()

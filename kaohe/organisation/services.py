@@ -228,18 +228,18 @@ class PersonInvalid(Exception):
 
 def _person_snap(p: Profile) -> dict[str, Any]:
     return {"username": p.user.username, "name": p.name, "role": p.role, "unit": p.unit.code if p.unit_id else "",
-            "post": p.post, "phone": p.phone, "active": p.user.is_active}
+            "post": p.post, "phone": p.phone, "email": p.user.email, "active": p.user.is_active}
 
 
 @transaction.atomic
 def create_person(*, by, username: str, password: str, name: str, role: str, unit: Unit | None, post: str = "",
-                  phone: str = "") -> Profile:
+                  phone: str = "", email: str = "") -> Profile:
     """A login with its role and unit. The password itself is never written to the audit log."""
     if User.objects.filter(username=username).exists():
         raise PersonInvalid(_("用户名 %(u)s 已被使用") % {"u": username})
     if role == Profile.Role.UNIT and unit is None:
         raise PersonInvalid(_("单位人员必须指定所在单位"))
-    user = User.objects.create_user(username=username, password=password)
+    user = User.objects.create_user(username=username, password=password, email=email)
     person = Profile.objects.create(user=user, role=role, unit=unit, name=name, post=post, phone=phone)
     record(by=by, action="create", obj=person, object_repr=str(person),
            changes={k: [None, v] for k, v in _person_snap(person).items()})
@@ -248,9 +248,10 @@ def create_person(*, by, username: str, password: str, name: str, role: str, uni
 
 @transaction.atomic
 def update_person(*, by, person: Profile, data: dict[str, Any], password: str = "", reason: str = "") -> bool:
-    """Change role, unit, name, post, phone or status, or set a new password; False when nothing changed."""
+    """Change role, unit, name, post, phone, e-mail or status, or set a new password; False when nothing changed."""
     before = _person_snap(person)
     active = data.pop("active", person.user.is_active)
+    person.user.email = data.pop("email", person.user.email)
     for key, value in data.items():
         setattr(person, key, value)
     if person.role == Profile.Role.UNIT and person.unit_id is None:

@@ -96,7 +96,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         try:
             person = services.create_person(by=request.user, username=d["username"], password=d["password"],
                                             name=d["name"], role=d["role"], unit=d["unit"], post=d["post"],
-                                            phone=d["phone"])
+                                            phone=d["phone"], email=d["email"])
         except services.PersonInvalid as exc:
             form.add_error(None, str(exc))
         else:

@@ -93,6 +93,7 @@ def run_unit(request: HttpRequest, cycle: int, run: int, unit: int) -> HttpRespo
     ctx = {"cycle": cycle_obj, "run": run_obj, "row": row, "code": code, "tree": selectors.score_tree(row),
            "group_name": selectors.group_name(run_obj, row),
            "bonus_line_in_total": bool((run_obj.scenario.get("settings") or {}).get("bonus_line_in_total")),
+           "has_bonus_line": any(i.get("line") == "bonus" for i in run_obj.scenario.get("indicators", [])),
            "warnings": selectors.warnings_for(run_obj, code), "adjustments": adjustments,
            "problems": selectors.problems_of(cycle_obj, row.unit)}
     return render(request, "results/run_unit.html", ctx)

@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kaohe.web.context.navigation",
             ],
+            "builtins": ["kaohe.web.templatetags.kaohe_tags"],
         },
     },
 ]
@@ -107,6 +108,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "kaohe" / "locale"]
+FORMAT_MODULE_PATH = ["kaohe.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

@@ -77,3 +77,20 @@ def test_only_the_office_changes_people_and_units_never_see_the_list(world, clie
     assert client.get(reverse("people_list")).status_code == 403
     assert client.post(reverse("person_edit", args=[world.u2.profile.pk]), {"name": "x", "role": "office"}).status_code == 403
     assert world.u2.profile.__class__.objects.get(pk=world.u2.profile.pk).role == "unit"
+
+
+def test_an_email_address_set_on_the_people_page_receives_the_units_notices(
+        world, client, mailoutbox, django_capture_on_commit_callbacks) -> None:
+    from kaohe.web.notices import notify, unit_users
+
+    login(client, world.office)
+    url = reverse("person_edit", kwargs={"pk": world.u1.profile.pk})
+    data = {"name": "东城县赵主任", "role": "unit", "unit": world.unit1.pk, "active": "on",
+            "email": "zhao@dongcheng.gov.cn", "reason": "补登邮箱"}
+    assert client.post(url, data).status_code == 302
+    assert User.objects.get(username="u1").email == "zhao@dongcheng.gov.cn"
+    assert AuditEntry.objects.last().changes["email"] == ["", "zhao@dongcheng.gov.cn"]
+    assert client.post(url, data | {"email": "not-an-address"}).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(users=unit_users(world.unit1), text="请在截止前提交目标完成情况")
+    assert [m.to for m in mailoutbox] == [["zhao@dongcheng.gov.cn"]]
