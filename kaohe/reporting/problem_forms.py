@@ -74,3 +74,6 @@ class AnswerForm(forms.Form):
 
 class VerifyForm(forms.Form):
     verification = forms.CharField(label=_("核验意见"), widget=forms.Textarea({"rows": 3, **INPUT}))
+    answer_by = forms.DateField(label=_("退回时的新反馈期限"), required=False,
+                                help_text=_("退回整改时填写；原期限已过时必须填写"),
+                                widget=forms.DateInput({"type": "date", **INPUT}))

@@ -127,6 +127,9 @@ def problem_send(request: HttpRequest, cycle: int) -> HttpResponse:
     c = _office_cycle(request, cycle)
     chosen = request.POST.getlist("problem")
     ids = [int(x) for x in chosen if x.isascii() and x.isdigit()] if chosen else None
+    if request.POST.get("scope") == "chosen" and not ids:
+        messages.error(request, _("没有勾选问题：请先勾选要下发的问题，或用“下发全部”。"))
+        return redirect("problem_list", cycle=c.pk)
     n = svc.send_problems(by=request.user, cycle=c, ids=ids)
     if n:
         messages.success(request, _("已下发 %(n)d 个问题。") % {"n": n})
@@ -187,7 +190,8 @@ def _verify(request: HttpRequest, cycle: int, pk: int, action, done: str) -> Htt
     form = VerifyForm(request.POST)
     if form.is_valid():
         try:
-            action(by=request.user, problem=problem, verification=form.cleaned_data["verification"])
+            extra = {"answer_by": form.cleaned_data["answer_by"]} if action is svc.reopen_problem else {}
+            action(by=request.user, problem=problem, verification=form.cleaned_data["verification"], **extra)
         except svc.ProblemRefused as exc:
             form.add_error(None, str(exc))
         else:

@@ -369,8 +369,9 @@ def close_problem(*, by, problem: Problem, verification: str) -> Problem:
 
 
 @transaction.atomic
-def reopen_problem(*, by, problem: Problem, verification: str) -> Problem:
-    """The rectification is not done: back to the unit with the office's note."""
+def reopen_problem(*, by, problem: Problem, verification: str, answer_by: dt.date | None = None) -> Problem:
+    """The rectification is not done: back to the unit with the office's note (and a new answer date when the
+    old one has passed, so that the problem is not overdue the moment it goes back)."""
     _require_office(by)
     problem = Problem.objects.select_for_update().select_related("unit", "cycle").get(pk=problem.pk)
     if problem.state != Problem.State.ANSWERED:
@@ -378,11 +379,19 @@ def reopen_problem(*, by, problem: Problem, verification: str) -> Problem:
     verification = verification.strip()
     if not verification:
         raise ProblemRefused(_("请填写核验意见，说明哪些没有整改到位。"))
-    old = problem.verification
+    day = gates.today()
+    if answer_by is None and problem.answer_by and problem.answer_by < day:
+        raise ProblemRefused(_("原反馈期限 %(d)s 已过：退回整改请给出新的反馈期限。") % {"d": problem.answer_by})
+    if answer_by is not None and answer_by < day:
+        raise ProblemRefused(_("新的反馈期限不能早于今天。"))
+    old, old_by = problem.verification, problem.answer_by
     problem.state, problem.verification = Problem.State.SENT, verification
+    problem.answer_by = answer_by or problem.answer_by
     problem.save()
-    record(by=by, action="reopen", obj=problem, cycle_id=problem.cycle_id, reason=verification,
-           changes={"state": [Problem.State.ANSWERED, Problem.State.SENT], "verification": [old, verification]})
+    changes = {"state": [Problem.State.ANSWERED, Problem.State.SENT], "verification": [old, verification]}
+    if problem.answer_by != old_by:
+        changes["answer_by"] = [str(old_by) if old_by else None, str(problem.answer_by)]
+    record(by=by, action="reopen", obj=problem, cycle_id=problem.cycle_id, reason=verification, changes=changes)
     link = reverse("problem_detail", kwargs={"cycle": problem.cycle_id, "pk": problem.pk})
     notify(users=unit_users(problem.unit), cycle=problem.cycle, link=link,
            text=_("%(cycle)s：问题“%(t)s”核验未通过，请继续整改后重新反馈。核验意见：%(v)s")

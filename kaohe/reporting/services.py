@@ -157,6 +157,10 @@ def review_report(*, by, report: Report, decision: str, value: float | None = No
     elif decision == "return":
         if not comment:
             raise ReviewInvalid(_("退回须填写审核意见，告诉单位要改什么。"))
+        if not report.phase.reporting_open_on(gates.today()):
+            # the unit could not change a returned report any more: the lead unit corrects it instead
+            raise ReviewInvalid(_("填报窗口已于 %(closes)s 截止，退回后单位已无法修改：请直接修正审定值并写明理由。")
+                                % {"closes": report.phase.report_closes})
         report.state, report.review_comment = Report.State.RETURNED, comment
         why = comment
     else:

@@ -180,3 +180,17 @@ def test_every_state_change_is_in_the_audit_log(world) -> None:
     log = list(AuditEntry.objects.filter(object_type="reporting.Problem", object_id=str(p.pk)).order_by("id"))
     assert [e.action for e in log] == ["create", "send", "answer", "reopen", "answer", "close"]
     assert [e.changes["state"][1] for e in log[1:]] == ["sent", "answered", "sent", "answered", "closed"]
+
+
+def test_reopening_after_the_answer_date_needs_a_new_one_so_the_problem_is_not_overdue_at_once(world) -> None:
+    with time_machine.travel(dt.date(2026, 7, 1), tick=False):
+        p = _sent(world, answer_by=dt.date(2026, 7, 10))
+        svc.answer_problem(by=world.u1, problem=p, measures="建立台账", due=dt.date(2026, 8, 1))
+    with time_machine.travel(dt.date(2026, 8, 5), tick=False):
+        with pytest.raises(svc.ProblemRefused, match="已过"):
+            svc.reopen_problem(by=world.office, problem=p, verification="台账仍不全")
+        svc.reopen_problem(by=world.office, problem=p, verification="台账仍不全", answer_by=dt.date(2026, 8, 20))
+        p.refresh_from_db()
+        assert p.state == Problem.State.SENT and not p.overdue_on(svc.gates.today())
+    with time_machine.travel(dt.date(2026, 8, 21), tick=False):
+        assert p.overdue_on(svc.gates.today())

@@ -89,7 +89,10 @@ def test_sending_only_the_chosen_problems(world, client) -> None:
     a = svc.record_problem(by=world.office, cycle=world.cycle, unit=world.unit1, text="一")
     b = svc.record_problem(by=world.office, cycle=world.cycle, unit=world.unit1, text="二")
     client.force_login(world.office)
-    assert client.post(_url("problem_send", world), {"problem": [a.pk]}).status_code == 302
+    page = client.post(_url("problem_send", world), {"scope": "chosen"}, follow=True).content.decode()
+    assert "没有勾选问题" in page  # nothing ticked sends nothing, rather than everything
+    assert not Problem.objects.filter(state="sent").exists()
+    assert client.post(_url("problem_send", world), {"problem": [a.pk], "scope": "chosen"}).status_code == 302
     assert Problem.objects.get(pk=a.pk).state == "sent" and Problem.objects.get(pk=b.pk).state == "recorded"
 
 

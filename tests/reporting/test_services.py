@@ -116,3 +116,21 @@ def test_removing_evidence_from_a_draft_deletes_the_file_and_is_audited(world, m
     assert r.evidence.count() == 0 and not Evidence.objects.exists()
     assert stored_files(media_root) == []
     assert _audit(r)[-1].changes == {"evidence": ["统计公报.pdf", None]}
+
+
+def test_after_the_window_closes_a_report_is_corrected_not_returned(world, media_root) -> None:
+    import datetime as dt
+
+    import time_machine
+
+    phase = window(world.cycle, opens=-5, closes=1)
+    a1 = leaf(world, "A1")
+    r = services.save_report(by=world.u1, cycle=world.cycle, unit=world.unit1, indicator=a1, actual=6.8, account="")
+    r = services.submit_report(by=world.u1, report=r)
+    with time_machine.travel(dt.datetime.combine(phase.report_closes + dt.timedelta(days=2), dt.time(10))):
+        with pytest.raises(services.ReviewInvalid, match="请直接修正审定值"):
+            services.review_report(by=world.stat, report=r, decision="return", comment="请补充材料")
+        r.refresh_from_db()
+        assert r.state == Report.State.SUBMITTED
+        r = services.review_report(by=world.stat, report=r, decision="correct", value=6.5, reason="按统计年报核定")
+    assert Value.objects.get(indicator=a1, unit=world.unit1).actual == 6.5
