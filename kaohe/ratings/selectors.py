@@ -11,7 +11,7 @@ from kaohe.indicators.models import Cycle, Indicator, RaterGroup, Rating
 from kaohe.indicators.selectors import _chains, _in_scope
 from kaohe.organisation.models import Profile, Unit
 
-from .models import Rater, RatingWindow
+from .models import Rater, RatingWindow, SheetScore
 
 
 def window_of(cycle: Cycle) -> RatingWindow | None:
@@ -159,7 +159,12 @@ def scores(cycle: Cycle) -> list[LeafScores]:
     chains = _chains(cycle)
     members = list(cycle.units.select_related("domain", "category").order_by("domain__order", "code"))
     by_cell: dict[tuple[int, int], list[Rating]] = {}
+    # the reason a rater gave on the sheet (required below the threshold), read beside the score
+    reasons = {(code, ind, unit): reason for code, ind, unit, reason in
+               SheetScore.objects.filter(rater__cycle=cycle).exclude(reason="")
+               .values_list("rater__code", "indicator_id", "unit_id", "reason")}
     for r in Rating.objects.filter(cycle=cycle).select_related("group").order_by("group_id", "rater"):
+        r.reason = reasons.get((r.rater, r.indicator_id, r.unit_id), "")
         by_cell.setdefault((r.indicator_id, r.unit_id), []).append(r)
     out = []
     for leaf in rating_leaves(cycle):

@@ -305,7 +305,7 @@ def rating_scores_export(request: HttpRequest, cycle: int) -> HttpResponse:
     for g in selectors.groups(c):
         group_heads += [f"{g.name} {_('人数')}", f"{g.name} {_('平均分')}"]
     summary.append(head + group_heads + [str(_("加权平均")), str(_("指标得分"))])
-    raw.append(head + [str(_("评议组")), str(_("评议人编号")), str(_("分数"))])
+    raw.append(head + [str(_("评议组")), str(_("评议人编号")), str(_("分数")), str(_("理由"))])
     group_pks = [g.pk for g in selectors.groups(c)]
     for ls in all_leaves:
         for us in ls.units:
@@ -319,7 +319,8 @@ def rating_scores_export(request: HttpRequest, cycle: int) -> HttpResponse:
                            + [round(us.combined, 4) if us.combined is not None else None,
                               round(us.score, 4) if us.score is not None else None])
             for r in us.ratings:
-                raw.append([ls.leaf.code, ls.leaf.name, us.unit.code, us.unit.name, r.group.name, r.rater, r.score])
+                raw.append([ls.leaf.code, ls.leaf.name, us.unit.code, us.unit.name, r.group.name, r.rater, r.score,
+                            r.reason])
     for sheet in (summary, raw):
         for cell in sheet[1]:
             cell.font = bold

@@ -36,14 +36,15 @@ def test_the_office_sees_completion_but_no_score_while_rating_is_open(r, client)
 
 
 def test_the_scores_show_once_the_window_has_closed(r, client) -> None:
-    services.submit_sheet(by=r.chiefs[0].user, rater=r.chiefs[0], cells=cells(r.leaf, {r.u1: 87.5, r.u2: 70,
-                                                                                       r.u3: 70}))
+    services.submit_sheet(by=r.chiefs[0].user, rater=r.chiefs[0], cells=cells(r.leaf, {r.u1: 87.5, r.u2: 55, r.u3: 70},
+                                                                                {r.u2: "重点项目推进滞后"}))
     client.force_login(r.w.leader)
     with time_machine.travel(r.window.closes + dt.timedelta(days=1), tick=False):
         page = client.get(_url("rating_scores", r)).content.decode()
         export = client.get(_url("rating_scores_export", r))
     assert "评分密封" not in page
     assert "87.5" in page and r.chiefs[0].code in page
+    assert "重点项目推进滞后" in page  # the reason a low score needed is read beside it
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
