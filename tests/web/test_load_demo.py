@@ -1,7 +1,9 @@
-"""`manage.py load_demo`: the demo city, its people, and a run that equals the engine on the example."""
+"""`manage.py load_demo`: the demo city, its people, a half-year run that equals the engine on the example,
+and the year so far: reports, problems, rater sheets and register entries in every state."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from io import StringIO
 from pathlib import Path
@@ -9,18 +11,23 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db.models import F
 
+from kaohe.audit.models import AuditEntry
 from kaohe.engine import compute
-from kaohe.indicators.models import Cycle, Indicator
-from kaohe.indicators.selectors import scenario_for
+from kaohe.indicators import gates
+from kaohe.indicators.models import Cycle, Indicator, Rating
 from kaohe.organisation.models import Profile, Unit
+from kaohe.ratings.models import Rater
+from kaohe.register.models import Entry
+from kaohe.reporting.models import Evidence, Problem, Report
 from kaohe.results.models import Run
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "suining_city.json"
 LOGINS = {"office": "office-demo-2026", "leader": "leader-demo-2026", "stat": "stat-demo-2026",
           "county": "county-demo-2026"}
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # the evidence files of a reset go after the commit
 
 
 def load(*args: str) -> str:
@@ -29,11 +36,11 @@ def load(*args: str) -> str:
     return out.getvalue()
 
 
-def test_the_demo_run_equals_the_engine_on_the_example():
+def test_the_demo_half_year_run_equals_the_engine_on_the_example():
     load()
     expected = compute(json.loads(EXAMPLE.read_text(encoding="utf-8"))).to_dict()
-    run = Run.objects.get()
-    assert run.status == Run.Status.OK
+    run = Run.objects.get(number=1)
+    assert run.status == Run.Status.OK and run.stage == "half_year"
     got = {r.unit.code: (r.total, r.rank, r.grade or None, r.group) for r in run.unit_results.select_related("unit")}
     want = {u["unit"]: (u["total"], u["rank"], u["grade"], u["group"]) for u in expected["units"]}
     assert got == want
@@ -52,7 +59,7 @@ def test_every_lead_unit_of_the_example_is_a_real_unit():
 def test_linking_lead_units_leaves_the_scenario_as_the_example_wrote_it():
     load()
     example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    scenario = scenario_for(Cycle.objects.get())
+    scenario = Run.objects.get(number=1).scenario
     assert {i["id"]: i.get("lead_unit") for i in scenario["indicators"]} == \
         {i["id"]: i.get("lead_unit") for i in example["indicators"]}
     assert compute(scenario).to_dict()["units"] == compute(example).to_dict()["units"]
@@ -63,9 +70,18 @@ def test_every_role_has_a_login_with_the_printed_password():
     for username, password in LOGINS.items():
         assert f"{username}" in out and password in out
         assert authenticate(username=username, password=password) is not None
-    roles = {p.user.username: (p.role, p.unit.code if p.unit else None) for p in Profile.objects.select_related("user", "unit")}
+    roles = {p.user.username: (p.role, p.unit.code if p.unit else None)
+             for p in Profile.objects.filter(user__username__in=LOGINS).select_related("user", "unit")}
     assert roles == {"office": (Profile.Role.OFFICE, "JXB"), "leader": (Profile.Role.LEADER, None),
                      "stat": (Profile.Role.UNIT, "B06"), "county": (Profile.Role.UNIT, "X01")}
+
+
+def test_the_other_units_clerks_cannot_log_in():
+    load()
+    clerks = Profile.objects.exclude(user__username__in=LOGINS).select_related("user")
+    assert clerks.exists()
+    assert not any(p.user.has_usable_password() for p in clerks)
+    assert all(p.role == Profile.Role.UNIT for p in clerks)
 
 
 def test_the_demo_cycle_has_a_phase_for_each_part_of_the_year():
@@ -74,12 +90,116 @@ def test_the_demo_cycle_has_a_phase_for_each_part_of_the_year():
     assert phases == ["launch", "half_year", "year_end", "publication"]
 
 
+@pytest.mark.parametrize("day", [dt.date(2026, 3, 9), dt.date(2027, 11, 30)])
+def test_whatever_the_day_the_demo_is_in_the_middle_of_the_year_end_reporting(day, time_machine):
+    time_machine.move_to(dt.datetime(day.year, day.month, day.day, 10, 0), tick=False)
+    load()
+    cycle = Cycle.objects.get()
+    today = gates.today()
+    half, year_end = cycle.phases.get(kind="half_year"), cycle.phases.get(kind="year_end")
+    assert half.report_closes < today and not half.reporting_open_on(today)
+    assert year_end.starts < today < year_end.ends and year_end.reporting_open_on(today)
+    assert gates.open_reporting_phase(cycle) == year_end
+    assert cycle.year == 2026
+
+
+def test_the_county_has_reports_in_every_state_and_the_stat_office_has_reports_to_review():
+    out = load()
+    x01 = Report.objects.filter(unit__code="X01")
+    states = {s: x01.filter(state=s).count() for s in Report.State.values}
+    assert states["accepted"] >= 3 and states["submitted"] >= 2 and states["returned"] == 1 and states["draft"] >= 2
+    returned = x01.get(state="returned")
+    assert "明细表" in returned.review_comment
+    corrected = x01.filter(state="accepted").exclude(assessed=F("actual"))
+    assert corrected.count() == 1 and "核减" in corrected.get().review_comment
+    waiting_for_stat = Report.objects.filter(state="submitted", indicator__lead_unit__code="B06")
+    assert waiting_for_stat.values("unit").distinct().count() >= 5
+    assert "待审核" in out and "退回 1" in out
+
+
+def test_reported_values_are_the_example_values():
+    load()
+    example = {(v["unit"], v["indicator"]): v["actual"] for v in json.loads(EXAMPLE.read_text("utf-8"))["values"]}
+    for r in Report.objects.select_related("unit", "indicator"):
+        assert r.actual == example[(r.unit.code, r.indicator.code)]
+        assert r.account.startswith(r.unit.name)
+
+
+def test_the_evidence_files_are_real_files_that_say_they_are_demo_attachments():
+    load()
+    files = Evidence.objects.all()
+    assert files.filter(name__endswith=".pdf").exists() and files.filter(name__endswith=".png").exists()
+    for e in files:
+        assert "演示佐证材料" in e.name
+        head = e.file.open("rb").read()
+        e.file.close()
+        assert head.startswith(b"%PDF-") or head.startswith(b"\x89PNG")
+        if head.startswith(b"%PDF-"):
+            assert b"demo attachment" in head and b"not a copy of any real document" in head
+    assert Report.objects.filter(evidence__isnull=False).exists()
+
+
+def test_half_year_problems_are_open_overdue_answered_closed_and_reopened():
+    load()
+    today = gates.today()
+    problems = Problem.objects.select_related("indicator", "run")
+    assert 10 <= problems.count() <= 20
+    assert all(p.run.number == 1 and p.indicator is not None and p.text.startswith(p.indicator.code) for p in problems)
+    assert problems.filter(state="sent").count() >= 3
+    assert sum(p.overdue_on(today) for p in problems) == 1
+    assert problems.filter(state="answered").exclude(measures="").count() >= 2
+    closed = problems.filter(state="closed")
+    assert closed.count() >= 3 and all(p.verification and p.measures and p.due for p in closed)
+    reopened = problems.filter(state="sent").exclude(verification="")
+    assert reopened.count() == 1 and reopened.get().measures
+    assert problems.filter(unit__code="X01").count() >= 2
+    assert not problems.filter(state="recorded").exists()
+
+
+def test_rating_is_open_with_partly_filled_and_submitted_sheets():
+    load()
+    cycle = Cycle.objects.get()
+    window = cycle.rating_window
+    assert window.opens <= gates.today() <= window.closes and window.reason_below == 60
+    leader = Rater.objects.get(user__username="leader")
+    assert leader.group.code == "leaders" and leader.submitted_at is None
+    assert 0 < leader.scores.count() < leader.rates.count()
+    county = Rater.objects.get(unit__code="X01")
+    assert county.group.code == "grassroots" and county.submitted_at is None and county.scores.exists()
+    assert not county.rates.filter(code="X01").exists()
+    submitted = Rater.objects.filter(submitted_at__isnull=False)
+    assert submitted.count() >= 1
+    imported = {r["rater"] for r in json.loads(EXAMPLE.read_text("utf-8"))["ratings"]}
+    assert not imported & set(Rater.objects.values_list("code", flat=True))
+    assert Rating.objects.filter(rater__in=submitted.values("code")).exists()
+
+
+def test_the_register_has_applied_approved_and_rejected_entries():
+    load()
+    entries = Entry.objects.all()
+    innovation = entries.get(state="applied")
+    assert innovation.unit.code == "X01" and innovation.source == "innovation"
+    assert innovation.expert_scores.count() == 2 and innovation.evidence.exists()
+    assert entries.filter(state="approved", kind="bonus", source="award").get().adjustment is not None
+    assert entries.filter(state="approved", kind="deduction", source="letter").get().adjustment is not None
+    assert entries.filter(state="rejected").get().decision
+
+
+def test_every_change_of_the_year_is_in_the_audit_log():
+    load()
+    cycle = Cycle.objects.get()
+    logged = set(AuditEntry.objects.filter(cycle_id=cycle.pk).values_list("object_type", flat=True))
+    assert {"reporting.Report", "reporting.Problem", "ratings.Rater", "register.Entry"} <= logged
+
+
 def test_loading_twice_changes_nothing():
     load()
+    counts = (Report.objects.count(), Problem.objects.count(), Profile.objects.count(), Evidence.objects.count())
     out = load()
     assert "already loaded" in out
     assert Cycle.objects.count() == 1 and Run.objects.count() == 1
-    assert Profile.objects.count() == 4
+    assert (Report.objects.count(), Problem.objects.count(), Profile.objects.count(),
+            Evidence.objects.count()) == counts
 
 
 def test_reset_rebuilds_the_demo_and_restores_the_passwords():
@@ -89,6 +209,12 @@ def test_reset_rebuilds_the_demo_and_restores_the_passwords():
     user = User.objects.get(username="county")
     user.set_password("changed-by-someone")
     user.save()
+    counts = (Report.objects.count(), Problem.objects.count(), Rater.objects.count(), Entry.objects.count(),
+              Evidence.objects.count())
+    old_files = [e.file.path for e in Evidence.objects.all()]
     load("--reset")
     assert Cycle.objects.count() == 1 and Run.objects.count() == 1
     assert authenticate(username="county", password=LOGINS["county"]) is not None
+    assert (Report.objects.count(), Problem.objects.count(), Rater.objects.count(), Entry.objects.count(),
+            Evidence.objects.count()) == counts
+    assert not any(Path(f).exists() for f in old_files)

@@ -1,12 +1,18 @@
 """`manage.py load_demo`: the Suining-style example city as a cycle, with one person for every role.
 
+The cycle is shown in the middle of its year-end phase, whatever the day it is loaded: the half-year
+evaluation (computation No. 1) is done and its problems are being rectified, year-end reports are being
+filled in and reviewed, rater sheets are partly filled, bonus and deduction entries are in the register
+(see kaohe/web/demo_year.py).
+
 Demo only: the passwords are fixed and printed, so that anyone can try the platform; a real
 installation creates its people itself and never runs this command.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,11 +22,14 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from kaohe.indicators.models import Cycle, Phase
+from kaohe.indicators import gates
+from kaohe.indicators.models import Cycle
 from kaohe.indicators.services import create_cycle, import_scenario, save_phases
 from kaohe.organisation.models import Domain, Profile, Unit
+from kaohe.reporting.models import Evidence
 from kaohe.results.models import Run
 from kaohe.results.services import compute_cycle
+from kaohe.web.demo_year import Year, build_year, phases
 
 EXAMPLE = Path(settings.BASE_DIR) / "examples" / "suining_city.json"
 YEAR = 2026
@@ -31,12 +40,6 @@ KINDS = {"county": Unit.Kind.COUNTY, "park": Unit.Kind.PARK, "dept": Unit.Kind.D
 # Lead units named in the example that are not assessed themselves (codes are ours).
 LEAD_ONLY_UNITS = {"市委绩效办": ("JXB", Unit.Kind.OFFICE), "市委督查室": ("DCS", Unit.Kind.DEPARTMENT),
                    "市纪委监委机关": ("JWJW", Unit.Kind.DEPARTMENT)}
-PHASES = [
-    (Phase.Kind.LAUNCH, dt.date(YEAR, 3, 1), dt.date(YEAR, 4, 30)),
-    (Phase.Kind.HALF_YEAR, dt.date(YEAR, 7, 1), dt.date(YEAR, 8, 15)),
-    (Phase.Kind.YEAR_END, dt.date(YEAR, 12, 1), dt.date(YEAR + 1, 1, 31)),
-    (Phase.Kind.PUBLICATION, dt.date(YEAR + 1, 2, 1), dt.date(YEAR + 1, 2, 28)),
-]
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,8 @@ PEOPLE = [
 
 
 class Command(BaseCommand):
-    help = "Load the demo city (examples/suining_city.json) with one login per role, and compute it once."
+    help = ("Load the demo city (examples/suining_city.json) with one login per role, as a cycle in the middle "
+            "of its year-end phase.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--reset", action="store_true",
@@ -75,14 +79,15 @@ class Command(BaseCommand):
             self.stdout.write(f"演示数据已存在 The demo is already loaded: 「{CYCLE_NAME}」 "
                               "(use --reset to rebuild it).")
         else:
-            with transaction.atomic():
+            # the console mail backend prints every notice's mail, after the commit: keep them off the screen
+            with contextlib.redirect_stdout(io.StringIO()), transaction.atomic():
                 if reset:
                     for cycle in existing:
-                        Run.objects.filter(cycle=cycle).delete()
-                        cycle.delete()
-                run = build(reset=reset)
+                        remove(cycle)
+                run, year = build(reset=reset)
             self.stdout.write(f"已载入演示数据 Demo loaded: 「{CYCLE_NAME}」, {run.unit_results.count()} units, "
-                              f"computation No. {run.number} ({run.get_status_display()}).")
+                              f"computation No. {run.number} ({run.get_stage_display()}, {run.get_status_display()}).")
+            self.stdout.write(f"进行中 In progress: {year.summary()}")
         self.print_logins()
 
     def print_logins(self) -> None:
@@ -91,7 +96,21 @@ class Command(BaseCommand):
             self.stdout.write(f"  {p.username:<8} {p.password:<18} {p.what}")
 
 
-def build(*, reset: bool) -> Run:
+def remove(cycle: Cycle) -> None:
+    """Delete the demo cycle with everything in it; the evidence files go once the deletion is committed."""
+    files = [e.file.name for e in Evidence.objects.filter(cycle=cycle)]
+    cycle.reports.all().delete()  # reports hold their phase (PROTECT): they go first
+    Run.objects.filter(cycle=cycle).delete()  # runs hold their cycle (PROTECT)
+    cycle.delete()  # the rest cascades: phases, problems, raters and sheets, register entries, evidence rows
+
+    def forget() -> None:
+        for name in files:
+            Evidence.file.field.storage.delete(name)
+
+    transaction.on_commit(forget)
+
+
+def build(*, reset: bool) -> tuple[Run, Year]:
     scenario = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     domains = {}
     for code, (name, order) in DOMAINS.items():
@@ -105,13 +124,15 @@ def build(*, reset: bool) -> Run:
     people = {p.username: person(p, reset=reset) for p in PEOPLE}
     office = people["office"]
     cycle = create_cycle(by=office, year=YEAR, name=CYCLE_NAME)
-    save_phases(by=office, cycle=cycle, phases={kind: (starts, ends) for kind, starts, ends in PHASES},
-                reason="演示数据")
+    save_phases(by=office, cycle=cycle, phases=phases(gates.today()), reason="演示数据")
     import_scenario(by=office, cycle=cycle, scenario=scenario, source=EXAMPLE.name, reason="演示数据")
     unlinked = sorted(cycle.indicators.exclude(lead_unit_text="").values_list("lead_unit_text", flat=True))
     if unlinked:
         raise CommandError(f"lead units without a unit: {unlinked}")
-    return compute_cycle(by=office, cycle=cycle)
+    run = compute_cycle(by=office, cycle=cycle, stage="half_year")
+    year = build_year(cycle=cycle, office=office, leader=people["leader"], stat=people["stat"],
+                      county=people["county"], example=scenario)
+    return run, year
 
 
 def person(p: Person, *, reset: bool) -> User:
