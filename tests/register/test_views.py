@@ -116,12 +116,17 @@ def test_the_office_scores_decides_and_withdraws_through_the_pages(world, client
 def test_the_list_shows_per_unit_sums_against_the_cap(world, client) -> None:
     world.cycle.settings = {**world.cycle.settings, "bonus_cap": 2}
     world.cycle.save()
-    for t in ("一", "二"):
+    for t in ("省级文明县城", "全国卫生县城"):
         e = services.apply_entry(by=world.u1, cycle=world.cycle, unit=world.unit1, source="award", title=t,
                                  points_claimed=1.5)
         services.decide_entry(by=world.office, entry=e, approve=True, points=1.5)
     client.force_login(world.office)
     resp = client.get(_url("register_list", world))
+    page = resp.content.decode()
+    # the entries come first, then the sums of the units that have any (南湖县 has none)
+    assert page.index("省级文明县城") < page.index("各单位计入情况")
+    assert "全国卫生县城" in page and "3.00" in page and "2.00" in page
+    assert "南湖县 <span" not in page
     rows = {s.unit.code: s for s in resp.context["summaries"]}
     assert rows["U1"].bonus_sum == 3.0 and rows["U1"].bonus_counted == 2.0 and rows["U1"].bonus_capped
     assert rows["U2"].bonus_sum == 1.5 and len(rows["U2"].imported) == 1  # the workbook's adjustment
