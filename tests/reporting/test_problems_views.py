@@ -73,6 +73,8 @@ def test_the_office_imports_a_sheet_and_a_bad_one_is_reported_by_row(world, clie
     assert resp.status_code == 200 and not Problem.objects.exists()
     errors = resp.context["errors"]
     assert [(e.row, e.column) for e in errors] == [(3, "问题")]
+    page = resp.content.decode()
+    assert "发现 1 个问题，未导入任何内容" in page and "<td>3</td><td>问题</td>" in page
     resp = client.post(_url("problem_import", world), {"file": _xlsx([("U1", "A1", "好的行", "2026-08-31"),
                                                                        ("U2", None, "另一行", None)])})
     assert resp.status_code == 302 and Problem.objects.count() == 2
