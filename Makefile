@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.13 python3.12 $$(ls -d /root/.pyenv/versions/3.1[2-9]*/bin/python3 $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; done)
 
-# System packages: Chromium (browser tests), CJK fonts (screenshots, printed pages), gettext (msgfmt).
-APT_PACKAGES := chromium fonts-noto-cjk gettext
+# System packages: Chromium (browser tests), CJK fonts (screenshots, printed pages), gettext (msgfmt),
+# Pango and HarfBuzz (WeasyPrint lays out the PDF report cards and tables with them).
+APT_PACKAGES := chromium fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # Only the settings read at build time need a key; the real one is the server's business.
 BUILD_ENV := SECRET_KEY=kaohe-build-only DJANGO_SETTINGS_MODULE=kaohe.web.settings
 STAMPS := var/stamps

@@ -1,7 +1,7 @@
 """The phase gate: what may change at which point of the cycle.
 
 - A unit fills and submits completion reports only inside a phase's reporting window (填报窗口).
-- Once a year-end run is published, a value changes only with a recorded reason, and the change
+- Once a year-end run is published (public notice or final), a value changes only with a recorded reason, and the change
   leaves the published result out of date until a new computation is published.
 """
 
@@ -56,9 +56,8 @@ def require_reporting_open(phase: Phase, day: dt.date | None = None) -> None:
 
 
 def published_run(cycle: Cycle):
-    """The latest published year-end run, or None."""
-    return (cycle.runs.filter(stage="year_end", published_at__isnull=False).order_by("-published_at", "-number")
-            .first())
+    """The latest year-end version made public (in notice or final), or None."""
+    return cycle.runs.filter(stage="year_end", notice_at__isnull=False).order_by("-number").first()
 
 
 def require_reason_after_publication(cycle: Cycle, reason: str) -> None:
@@ -66,7 +65,7 @@ def require_reason_after_publication(cycle: Cycle, reason: str) -> None:
     run = published_run(cycle)
     if run is not None and not (reason or "").strip():
         raise PhaseClosed(_("第%(n)d次计算的年终结果已于 %(at)s 公布：修改数据须填写理由，改后须重新计算并公布。")
-                          % {"n": run.number, "at": timezone.localtime(run.published_at).strftime("%Y-%m-%d %H:%M")})
+                          % {"n": run.number, "at": timezone.localtime(run.notice_at).strftime("%Y-%m-%d %H:%M")})
 
 
 def require_no_work_on_platform(cycle: Cycle) -> None:

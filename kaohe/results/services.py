@@ -9,6 +9,7 @@ from django.db.models import Max
 
 from kaohe.audit.services import record
 from kaohe.engine import ScenarioInvalid, compute
+from kaohe.indicators import gates
 from kaohe.indicators.gates import published_run
 from kaohe.indicators.models import Cycle
 from kaohe.indicators.selectors import scenario_for
@@ -63,24 +64,51 @@ def compute_cycle(*, by, cycle: Cycle, stage: str = "year_end") -> Run:
 
 
 @transaction.atomic
-def publish_run(*, by, run: Run, reason: str = "") -> Run:
-    """Publish a year-end run: from now on a value changes only with a reason, and needs a new computation.
-
-    A later publication supersedes an earlier one; both stay on record.
+def announce_run(*, by, run: Run, until, reason: str = "") -> Run:
+    """Publish a year-end version for public notice (公示) until a date: units and leaders read it, units may
+    appeal, and from now on neither its inputs nor its results change. A version that corrects an earlier
+    public one needs the reason, and keeps the link to it; both stay readable.
     """
-    run = Run.objects.select_for_update().get(pk=run.pk)
-    if run.published_at is not None:
-        raise NotPublishable(_("第%(n)d次计算已经公布。") % {"n": run.number})
+    run = Run.objects.select_for_update().select_related("cycle").get(pk=run.pk)
+    if run.notice_at is not None:
+        raise NotPublishable(_("第%(n)d次计算已经公示。") % {"n": run.number})
     if run.status != Run.Status.OK:
         raise NotPublishable(_("第%(n)d次计算有错误，没有结果，不能公布。") % {"n": run.number})
+    if until is None or until < gates.today():
+        raise NotPublishable(_("请填写公示截止日期（不早于今天）。"))
+    # a half-year run is made public as feedback to the units (通报); only the year-end one is corrected and final
+    earlier = published_run(run.cycle) if run.stage == "year_end" else None
+    reason = reason.strip()
+    if earlier is not None and not reason:
+        raise NotPublishable(_("第%(n)d次计算已公布，再公布新的版本须填写更正理由。") % {"n": earlier.number})
+    if earlier is not None and earlier.number > run.number:
+        raise NotPublishable(_("第%(n)d次计算比这一版新，且已公布；请公布更新的计算。") % {"n": earlier.number})
+    run.notice_at, run.notice_by, run.notice_until = timezone.now(), by, until
+    run.supersedes, run.reason = earlier, reason or run.reason
+    run.save(update_fields=["notice_at", "notice_by", "notice_until", "supersedes", "reason"])
+    record(by=by, action="announce", obj=run, cycle_id=run.cycle_id, reason=reason,
+           changes={"notice_at": [None, run.notice_at.isoformat()], "notice_until": [None, str(until)],
+                    "supersedes": [None, earlier.number if earlier else None]})
+    return run
+
+
+@transaction.atomic
+def finalize_run(*, by, run: Run) -> Run:
+    """正式公布: the version in notice becomes the final result (after the notice, appeals decided)."""
+    run = Run.objects.select_for_update().select_related("cycle").get(pk=run.pk)
+    if run.notice_at is None:
+        raise NotPublishable(_("先公示，公示期满后再正式公布。"))
+    if run.published_at is not None:
+        raise NotPublishable(_("第%(n)d次计算已经正式公布。") % {"n": run.number})
     if run.stage != "year_end":
-        raise NotPublishable(_("只有年终考核的计算可以公布；半年评估用于查找问题、督促整改。"))
-    earlier = published_run(run.cycle)
-    if earlier is not None and not reason.strip():
-        raise NotPublishable(_("第%(n)d次计算已公布，再公布新的计算须填写理由。") % {"n": earlier.number})
+        raise NotPublishable(_("半年评估结果只作通报，不正式公布；正式公布的是年终考核结果。"))
+    if published_run(run.cycle) != run:
+        raise NotPublishable(_("已有更新的版本公示，这一版不能再正式公布。"))
+    open_appeals = run.appeals.filter(state="filed").count()
+    if open_appeals:
+        raise NotPublishable(_("还有 %(n)d 件申诉未处理，处理完再正式公布。") % {"n": open_appeals})
     run.published_at, run.published_by = timezone.now(), by
     run.save(update_fields=["published_at", "published_by"])
     record(by=by, action="publish", obj=run, cycle_id=run.cycle_id,
-           changes={"published_at": [None, run.published_at.isoformat()],
-                    "supersedes": [None, earlier.number if earlier else None]}, reason=reason)
+           changes={"published_at": [None, run.published_at.isoformat()]})
     return run

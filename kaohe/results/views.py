@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from django.contrib import messages
@@ -12,11 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaohe.indicators import gates
 from kaohe.web import access
 
 from . import exports, selectors
 from .models import STAGES, Run, RunUnit
-from .services import NotPublishable, compute_cycle, publish_run
+from .services import NotPublishable, announce_run, compute_cycle, finalize_run
 
 
 @login_required
@@ -26,11 +28,12 @@ def run_list(request: HttpRequest, cycle: int) -> HttpResponse:
     # a unit user links only to its own unit's result, in the runs that have one
     own_runs = (set(RunUnit.objects.filter(run__cycle=cycle_obj, unit=unit).values_list("run_id", flat=True))
                 if unit else set())
-    runs = list(selectors.runs_of(cycle_obj))
+    runs = list(selectors.runs_of(cycle_obj).filter(pk__in=access.runs_visible(request.user, cycle_obj)))
     # the same fingerprint as the run before: nothing in the inputs changed in between
     unchanged = {r.pk for r, before in zip(runs, runs[1:]) if r.fingerprint == before.fingerprint}
     ctx = {"cycle": cycle_obj, "runs": runs, "own_unit": unit, "own_runs": own_runs, "unchanged": unchanged,
-           "stages": STAGES, **selectors.publication(cycle_obj)}
+           "stages": STAGES, **selectors.publication(cycle_obj),
+           "notice_default": gates.today() + dt.timedelta(days=7)}
     return render(request, "results/run_list.html", ctx)
 
 
@@ -50,17 +53,36 @@ def run_compute(request: HttpRequest, cycle: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def run_publish(request: HttpRequest, cycle: int, run: int) -> HttpResponse:
+def run_announce(request: HttpRequest, cycle: int, run: int) -> HttpResponse:
     cycle_obj = access.get_cycle_for_user(request.user, cycle)
     access.require_office(request.user)
     run_obj = access.get_run_for_user(request.user, cycle_obj, run)
     try:
-        publish_run(by=request.user, run=run_obj, reason=request.POST.get("reason", "").strip()[:300])
+        until = dt.date.fromisoformat(request.POST.get("until", ""))
+    except ValueError:
+        until = None
+    try:
+        announce_run(by=request.user, run=run_obj, until=until, reason=request.POST.get("reason", "").strip()[:300])
     except NotPublishable as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("第 %(n)s 次计算的年终结果已公布。此后修改数据须填写理由，并重新计算、公布。")
-                         % {"n": run_obj.number})
+        messages.success(request, _("第 %(n)s 次计算已公示至 %(until)s：单位和领导可以查看，单位可以申诉。此后这一版不再改变。")
+                         % {"n": run_obj.number, "until": until})
+    return redirect("run_list", cycle_obj.pk)
+
+
+@login_required
+@require_POST
+def run_finalize(request: HttpRequest, cycle: int, run: int) -> HttpResponse:
+    cycle_obj = access.get_cycle_for_user(request.user, cycle)
+    access.require_office(request.user)
+    run_obj = access.get_run_for_user(request.user, cycle_obj, run)
+    try:
+        finalize_run(by=request.user, run=run_obj)
+    except NotPublishable as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("第 %(n)s 次计算已正式公布。") % {"n": run_obj.number})
     return redirect("run_list", cycle_obj.pk)
 
 

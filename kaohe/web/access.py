@@ -102,8 +102,15 @@ def get_indicator_for_user(user: User, cycle: Cycle, pk: int, write: bool = Fals
     return get_object_or_404(cycle.indicators, pk=pk)
 
 
+def runs_visible(user: User, cycle: Cycle) -> QuerySet[Run]:
+    """The office sees every computation; leaders and units only the versions made public (公示 or final)."""
+    if is_office(user):
+        return cycle.runs.all()
+    return cycle.runs.filter(notice_at__isnull=False)
+
+
 def get_run_for_user(user: User, cycle: Cycle, pk: int) -> Run:
-    return get_object_or_404(cycle.runs, pk=pk)
+    return get_object_or_404(runs_visible(user, cycle), pk=pk)
 
 
 def get_run_unit_for_user(user: User, run: Run, unit_pk: int) -> RunUnit:

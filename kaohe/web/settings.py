@@ -7,6 +7,7 @@ ALLOWED_HOSTS  comma-separated (default 127.0.0.1,localhost)
 KAOHE_MEDIA    where uploaded files are kept, outside the web root (default var/media)
 EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL
                  mail for reminders (printed to the console when EMAIL_HOST is unset)
+KAOHE_OFFICE_NAME  the office's name in the header of printed pages (default 目标绩效考核办公室)
 KAOHE_SITE_URL   the address people use, for links in e-mails (default http://127.0.0.1:8000)
 KAOHE_HTTPS_PROXY      True when nginx ends HTTPS in front (default False)
 CSRF_TRUSTED_ORIGINS   comma-separated origins, e.g. https://kaohe.example.gov.cn
@@ -148,6 +149,8 @@ if os.environ.get("EMAIL_HOST"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kaohe@localhost")
+# The office's name, printed at the top of every PDF page (report cards, ranking tables).
+KAOHE_OFFICE_NAME = os.environ.get("KAOHE_OFFICE_NAME", "目标绩效考核办公室")
 KAOHE_SITE_URL = os.environ.get("KAOHE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")  # links in e-mails
 
 LOGGING = {

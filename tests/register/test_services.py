@@ -119,10 +119,11 @@ def test_withdrawing_an_approval_removes_the_adjustment_and_needs_a_reason(world
 
 def test_a_decision_after_publication_needs_a_reason(world) -> None:
     from kaohe.indicators.gates import PhaseClosed
-    from kaohe.results.services import publish_run
+    from kaohe.indicators.gates import today
+    from kaohe.results.services import announce_run
 
     run = compute_cycle(by=world.office, cycle=world.cycle)
-    publish_run(by=world.office, run=run)
+    announce_run(by=world.office, run=run, until=today())
     entry = _apply(world)
     with pytest.raises(PhaseClosed):
         services.decide_entry(by=world.office, entry=entry, approve=True, points=1)

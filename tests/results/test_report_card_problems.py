@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from kaohe.indicators import gates
 from kaohe.reporting.problems import answer_problem, record_problem, send_problems
-from kaohe.results.services import compute_cycle
+from kaohe.results.services import announce_run, compute_cycle
 
 
 def test_the_report_card_shows_the_units_sent_problems_and_which_are_overdue(world, client) -> None:
@@ -22,7 +22,8 @@ def test_the_report_card_shows_the_units_sent_problems_and_which_are_overdue(wor
     answer_problem(by=world.u1, problem=answered, measures="补齐台账并专人负责", due=day + dt.timedelta(days=20))
     other = record_problem(by=world.office, cycle=world.cycle, unit=world.unit2, text="西山县的问题")
     send_problems(by=world.office, cycle=world.cycle, ids=[other.pk])
-    run = compute_cycle(by=world.office, cycle=world.cycle)
+    run = announce_run(by=world.office, run=compute_cycle(by=world.office, cycle=world.cycle),
+                       until=day + dt.timedelta(days=7))
 
     client.force_login(world.u1)
     page = client.get(reverse("run_unit", kwargs={"cycle": world.cycle.pk, "run": run.pk,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -12,16 +13,22 @@ from kaohe.engine import compute
 from kaohe.indicators.models import Indicator, Value
 from kaohe.indicators.selectors import scenario_for
 from kaohe.results.models import Run
-from kaohe.results.services import compute_cycle
+from kaohe.indicators.gates import today
+from kaohe.results.services import announce_run, compute_cycle
 
 
 def fmt(x: float) -> str:
     return f"{x:.2f}"
 
 
+def public(world, run: Run) -> Run:
+    """Leaders and units read a version once it is in public notice."""
+    return announce_run(by=world.office, run=run, until=today() + dt.timedelta(days=7))
+
+
 @pytest.fixture
 def run(world) -> Run:
-    return compute_cycle(by=world.office, cycle=world.cycle)
+    return public(world, compute_cycle(by=world.office, cycle=world.cycle))
 
 
 def test_office_computes_and_the_run_page_shows_every_units_total_as_the_engine_has_it(world, client) -> None:
@@ -83,6 +90,7 @@ def test_a_branch_that_does_not_apply_shows_once_as_not_applicable(world, client
     Indicator.objects.filter(cycle=world.cycle, code="A").update(exclude_units=["U1"])
     run = compute_cycle(by=world.office, cycle=world.cycle)
     assert run.status == Run.Status.OK
+    public(world, run)
     client.force_login(world.u1)
     page = client.get(reverse("run_unit", args=[world.cycle.pk, run.pk, world.unit1.pk])).content.decode()
     assert "不适用" in page and "高质量发展" in page
@@ -104,8 +112,10 @@ def test_a_unit_does_not_see_the_errors_of_an_invalid_run(world, client) -> None
     Value.objects.filter(unit=world.unit2, indicator__code="A1").delete()
     run = compute_cycle(by=world.office, cycle=world.cycle)
     client.force_login(world.u1)
-    page = client.get(reverse("run_detail", args=[world.cycle.pk, run.pk])).content.decode()
-    assert "西山县" not in page and "missing_value" not in page
+    resp = client.get(reverse("run_detail", args=[world.cycle.pk, run.pk]))
+    # a run with errors is never made public: for a unit it does not exist
+    assert resp.status_code == 404
+    assert "西山县" not in resp.content.decode() and "missing_value" not in resp.content.decode()
 
 
 def test_the_export_is_the_report_workbook_with_ranking_and_detail_sheets(world, client, run) -> None:

@@ -7,6 +7,7 @@ a unit user gets its own unit's object and the other unit's (which must look mis
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 
 import pytest
@@ -14,9 +15,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kaohe.indicators.models import Indicator
 from kaohe.indicators.services import create_cycle
-from kaohe.results.services import compute_cycle
+from kaohe.indicators.gates import today
+from kaohe.results.services import announce_run, compute_cycle
 
-from . import perm_ratings, perm_register, perm_reporting
+from . import (perm_analysis, perm_cards, perm_outcomes, perm_ratings, perm_register, perm_reporting, perm_tables,
+               perm_versions)
 from .permtable import (FORBIDDEN, LOGIN, MISSING, NOT_ALLOWED, OK, ROLES, SKIP, Row, cycle, everyone, roles, row,
                         run)
 
@@ -66,7 +69,13 @@ TABLE: list[Row] = [
     row("run_list", everyone(OK), cycle),
     row("run_list", roles(OK, OK, MISSING, MISSING, MISSING), lambda w: {"cycle": w.other_cycle.pk}, "a cycle without them"),
     row("run_compute", everyone(NOT_ALLOWED), cycle),
-    row("run_publish", everyone(NOT_ALLOWED), run),
+    row("run_announce", everyone(NOT_ALLOWED), run),
+    row("run_finalize", everyone(NOT_ALLOWED), run),
+    # a computation not made public is the office's alone
+    row("run_detail", roles(OK, MISSING, MISSING, MISSING, MISSING), lambda w: {"cycle": w.cycle.pk, "run": w.draft.pk},
+        "a draft run"),
+    row("run_unit", roles(OK, MISSING, MISSING, MISSING, MISSING),
+        lambda w: {"cycle": w.cycle.pk, "run": w.draft.pk, "unit": w.unit1.pk}, "a draft run, U1"),
     row("run_detail", everyone(OK), run),
     row("run_detail", everyone(MISSING), lambda w: {"cycle": w.other_cycle.pk, "run": w.run.pk}, "another cycle's run"),
     row("run_unit", roles(OK, OK, MISSING, OK, MISSING), lambda w: run(w) | {"unit": w.unit1.pk}, "U1"),
@@ -82,7 +91,9 @@ TABLE: list[Row] = [
 # Writes: what a POST does for each role (a redirect after the work, or refused without a trace)
 POSTS: list[Row] = [
     row("run_compute", roles(302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), cycle),
-    row("run_publish", roles(302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), run),
+    row("run_announce", roles(SKIP, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+        lambda w: {"cycle": w.cycle.pk, "run": w.draft.pk}),
+    row("run_finalize", roles(302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), run),
     row("unit_import", roles(SKIP, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     row("unit_edit", roles(SKIP, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), lambda w: {"pk": w.unit2.pk}),
     row("person_create", roles(SKIP, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
@@ -105,7 +116,8 @@ POSTS: list[Row] = [
 
 
 # each part of the cycle brings its rows, and the objects they need (a report, a sheet, an entry)
-PARTS = (perm_reporting, perm_ratings, perm_register)
+PARTS = (perm_reporting, perm_ratings, perm_register, perm_versions, perm_cards, perm_tables, perm_analysis,
+         perm_outcomes)
 for part in PARTS:
     TABLE += part.TABLE
     POSTS += part.POSTS
@@ -133,7 +145,12 @@ def w(world) -> SimpleNamespace:
     world.group_a = Indicator.objects.get(cycle=world.cycle, code="A")
     world.b1 = Indicator.objects.get(cycle=world.cycle, code="B1")
     world.u2_total = f"{world.run.unit_results.get(unit=world.unit2).total:.2f}"
-    for part in PARTS:
+    for part in PARTS[:3]:  # the yearly cycle's objects are made before the result is public
+        part.setup(world)
+    # w.run is in public notice (what leaders and units read); w.draft is a later computation, the office's alone
+    announce_run(by=world.office, run=world.run, until=today() + dt.timedelta(days=7))
+    world.draft = compute_cycle(by=world.office, cycle=world.cycle)
+    for part in PARTS[3:]:
         part.setup(world)
     return world
 

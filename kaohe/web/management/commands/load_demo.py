@@ -28,7 +28,7 @@ from kaohe.indicators.services import create_cycle, import_scenario, save_phases
 from kaohe.organisation.models import Domain, Profile, Unit
 from kaohe.reporting.models import Evidence
 from kaohe.results.models import Run
-from kaohe.results.services import compute_cycle
+from kaohe.results.services import announce_run, compute_cycle
 from kaohe.web.demo_year import Year, build_year, phases
 
 EXAMPLE = Path(settings.BASE_DIR) / "examples" / "suining_city.json"
@@ -130,6 +130,9 @@ def build(*, reset: bool) -> tuple[Run, Year]:
     if unlinked:
         raise CommandError(f"lead units without a unit: {unlinked}")
     run = compute_cycle(by=office, cycle=cycle, stage="half_year")
+    # the half-year result is fed back to the units (通报): leaders and units read it
+    ph = cycle.phases.get(kind="half_year")
+    announce_run(by=office, run=run, until=max(ph.ends, gates.today()), reason="半年评估结果通报")
     year = build_year(cycle=cycle, office=office, leader=people["leader"], stat=people["stat"],
                       county=people["county"], example=scenario)
     return run, year

@@ -1,0 +1,3 @@
+"""URLs of the card pages, under /cycles/<cycle>/…"""
+
+urlpatterns: list = []

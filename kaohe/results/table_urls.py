@@ -1,0 +1,3 @@
+"""URLs of the table pages, under /cycles/<cycle>/…"""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the version pages, under /cycles/<cycle>/…"""
+
+urlpatterns: list = []
