@@ -221,7 +221,9 @@ def copy_cycle(*, by, source: Cycle, year: int, name: str) -> Cycle:
         RaterGroup.objects.create(cycle=new, code=g.code, name=g.name, weight=g.weight)
     shift = year - source.year
     for p in source.phases.all():
-        Phase.objects.create(cycle=new, kind=p.kind, starts=_shift_year(p.starts, shift), ends=_shift_year(p.ends, shift))
+        Phase.objects.create(cycle=new, kind=p.kind, starts=_shift_year(p.starts, shift), ends=_shift_year(p.ends, shift),
+                             report_opens=p.report_opens and _shift_year(p.report_opens, shift),
+                             report_closes=p.report_closes and _shift_year(p.report_closes, shift))
     record(by=by, action="copy", obj=new, cycle_id=new.pk, changes={"copied_from": [None, source.name]})
     return new
 

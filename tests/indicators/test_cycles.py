@@ -196,3 +196,16 @@ def test_copy_moves_a_leap_day_phase_to_the_28th(world):
     Phase.objects.create(cycle=world.cycle, kind="half_year", starts=dt.date(2028, 2, 29), ends=dt.date(2028, 3, 10))
     new = copy_cycle(by=world.office, source=world.cycle, year=world.cycle.year + 1, name="次年")
     assert new.phases.get(kind="half_year").starts == dt.date(2029, 2, 28)
+
+
+def test_copy_keeps_each_phases_reporting_window_a_year_on(world):
+    from kaohe.indicators.models import Phase
+    from kaohe.indicators.services import copy_cycle
+
+    Phase.objects.create(cycle=world.cycle, kind="year_end", starts=dt.date(2026, 12, 1), ends=dt.date(2027, 1, 31),
+                         report_opens=dt.date(2026, 12, 10), report_closes=dt.date(2027, 1, 5))
+    Phase.objects.create(cycle=world.cycle, kind="launch", starts=dt.date(2026, 3, 1), ends=dt.date(2026, 3, 31))
+    new = copy_cycle(by=world.office, source=world.cycle, year=world.cycle.year + 1, name="次年")
+    year_end = new.phases.get(kind="year_end")
+    assert (year_end.report_opens, year_end.report_closes) == (dt.date(2027, 12, 10), dt.date(2028, 1, 5))
+    assert new.phases.get(kind="launch").report_opens is None
