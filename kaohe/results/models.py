@@ -127,3 +127,5 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.indicator_code} {self.indicator_name}"
+
+from .models_export import CardExport  # noqa: E402,F401  (the report cards' batch export)

@@ -17,6 +17,7 @@ from kaohe.indicators import gates
 from kaohe.web import access
 
 from . import exports, selectors
+from .card_views import run_unit  # noqa: F401  (the report card: urls.py names it here)
 from .models import STAGES, Run, RunUnit
 from .services import NotPublishable, announce_run, compute_cycle, finalize_run
 
@@ -100,25 +101,6 @@ def run_detail(request: HttpRequest, cycle: int, run: int) -> HttpResponse:
         unit = access.own_unit(request.user)
         ctx["own_row"] = RunUnit.objects.filter(run=run_obj, unit=unit).select_related("unit").first()
     return render(request, "results/run_detail.html", ctx)
-
-
-@login_required
-def run_unit(request: HttpRequest, cycle: int, run: int, unit: int) -> HttpResponse:
-    cycle_obj = access.get_cycle_for_user(request.user, cycle)
-    run_obj = access.get_run_for_user(request.user, cycle_obj, run)
-    row = access.get_run_unit_for_user(request.user, run_obj, unit)
-    code = run_obj.scenario["units"][row.position]["id"]
-    kinds = {"bonus": _("加分"), "deduction": _("扣分"), "veto": _("一票否决")}
-    adjustments = [{"kind": kinds.get(a.get("kind"), a.get("kind")), "points": a.get("points", 0),
-                    "reason": a.get("reason", "")}
-                   for a in run_obj.scenario.get("adjustments", []) if a.get("unit") == code]
-    ctx = {"cycle": cycle_obj, "run": run_obj, "row": row, "code": code, "tree": selectors.score_tree(row),
-           "group_name": selectors.group_name(run_obj, row),
-           "bonus_line_in_total": bool((run_obj.scenario.get("settings") or {}).get("bonus_line_in_total")),
-           "has_bonus_line": any(i.get("line") == "bonus" for i in run_obj.scenario.get("indicators", [])),
-           "warnings": selectors.warnings_for(run_obj, code), "adjustments": adjustments,
-           "problems": selectors.problems_of(cycle_obj, row.unit)}
-    return render(request, "results/run_unit.html", ctx)
 
 
 @login_required
