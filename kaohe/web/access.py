@@ -213,3 +213,17 @@ def get_own_report_for_user(user: User, cycle: Cycle, pk: int) -> Report:
     unit = reporting_unit(user, cycle)
     return get_object_or_404(Report.objects.select_related("indicator", "unit", "phase"), cycle=cycle, pk=pk,
                              unit=unit)
+
+
+# --- appeals (申诉) on a version in public notice --------------------------------------------------------
+# Appeal evidence is stored with the appeal's unit, so may_read_evidence above already lets that unit, the office
+# and the leaders read it, and no other unit.
+
+def get_appeal_for_user(user: User, cycle: Cycle, pk: int):
+    """Read an appeal: the office and leaders all, a unit its own; anyone else's looks missing."""
+    from kaohe.results.models import Appeal
+
+    appeal = get_object_or_404(Appeal.objects.select_related("unit", "run", "new_run", "cycle"), cycle=cycle, pk=pk)
+    if reads_everything(user) or own_unit(user) == appeal.unit:
+        return appeal
+    raise Http404
