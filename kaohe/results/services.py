@@ -104,7 +104,8 @@ def finalize_run(*, by, run: Run) -> Run:
         raise NotPublishable(_("半年评估结果只作通报，不正式公布；正式公布的是年终考核结果。"))
     if published_run(run.cycle) != run:
         raise NotPublishable(_("已有更新的版本公示，这一版不能再正式公布。"))
-    open_appeals = run.appeals.filter(state="filed").count()
+    # appeals still open on this version or on the ones it corrects
+    open_appeals = run.cycle.appeals.filter(state="filed", run__number__lte=run.number).count()
     if open_appeals:
         raise NotPublishable(_("还有 %(n)d 件申诉未处理，处理完再正式公布。") % {"n": open_appeals})
     run.published_at, run.published_by = timezone.now(), by
