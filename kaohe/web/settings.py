@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kaohe.reporting",
     "kaohe.ratings",
     "kaohe.register",
+    "kaohe.analysis",
 ]
 
 MIDDLEWARE = [

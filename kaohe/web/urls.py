@@ -19,5 +19,6 @@ urlpatterns = [
     path("cycles/", include("kaohe.register.urls")),
     path("files/", include("kaohe.reporting.files")),
     path("notices/", include("kaohe.web.notice_urls")),
+    path("cycles/", include("kaohe.analysis.urls")),
     path("audit/", include("kaohe.audit.urls")),
 ]
