@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from kaohe.lib.downloads import xlsx_response
+from kaohe.lib.downloads import XLSX
 from kaohe.web import access
 
 from . import cards
@@ -36,15 +38,16 @@ def run_unit(request: HttpRequest, cycle: int, run: int, unit: int) -> HttpRespo
 @login_required
 def run_unit_pdf(request: HttpRequest, cycle: int, run: int, unit: int) -> HttpResponse:
     card = _card_for(request, cycle, run, unit)
-    resp = HttpResponse(cards.card_pdf(card), content_type="application/pdf")
-    resp["Content-Disposition"] = f'attachment; filename="{cards.filename(card, "pdf")}"'
-    return resp
+    # FileResponse writes the Chinese file name as RFC 5987 filename*, which browsers read
+    return FileResponse(io.BytesIO(cards.card_pdf(card)), as_attachment=True, filename=cards.filename(card, "pdf"),
+                        content_type="application/pdf")
 
 
 @login_required
 def run_unit_xlsx(request: HttpRequest, cycle: int, run: int, unit: int) -> HttpResponse:
     card = _card_for(request, cycle, run, unit)
-    return xlsx_response(cards.card_xlsx(card), cards.filename(card, "xlsx"))
+    return FileResponse(io.BytesIO(cards.card_xlsx(card)), as_attachment=True, filename=cards.filename(card, "xlsx"),
+                        content_type=XLSX)
 
 
 def _latest_export(request: HttpRequest, run: Run) -> CardExport | None:

@@ -225,7 +225,7 @@ def _in_thread(job_pk: int) -> None:
         connection.close()  # the thread's own connection, never returned to a pool
 
 
-def generate_card_export(job_pk: int) -> CardExport:
+def generate_card_export(job_pk: int) -> None:
     """Write every unit's card as PDF into exports/<file>.zip, saving the progress after each unit. The first
     unit that fails stops the job with its error message (status failed) and leaves no half zip behind."""
     close_old_connections()
@@ -256,8 +256,6 @@ def generate_card_export(job_pk: int) -> CardExport:
     else:
         CardExport.objects.filter(pk=job.pk).update(status=CardExport.Status.DONE, finished_at=timezone.now(),
                                                     file=f"exports/{name}", done=len(rows))
-    job.refresh_from_db()
-    return job
 
 
 def export_path(job: CardExport) -> Path | None:

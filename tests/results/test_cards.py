@@ -70,7 +70,7 @@ def test_a_unit_gets_404_on_another_units_card_pdf_and_excel(world, client, run)
 def pdf_of(client, world, run, unit) -> bytes:
     resp = client.get(card_url("run_unit_pdf", world, run, unit))
     assert resp.status_code == 200 and resp["Content-Type"] == "application/pdf"
-    return resp.content
+    return b"".join(resp.streaming_content)
 
 
 def test_the_pdf_holds_the_units_name_and_total_in_noto_sans_cjk(world, client, run) -> None:
@@ -121,7 +121,7 @@ def test_the_excel_card_is_one_sheet_with_the_nodes_and_peer_figures(world, clie
     client.force_login(world.leader)
     resp = client.get(card_url("run_unit_xlsx", world, run, world.unit2))
     assert resp.status_code == 200
-    ws = load_workbook(io.BytesIO(resp.content)).active
+    ws = load_workbook(io.BytesIO(b"".join(resp.streaming_content))).active
     rows = [[c for c in r] for r in ws.iter_rows(values_only=True)]
     assert rows[0][0].startswith("西山县")
     b1 = next(r for r in rows if r[0] == "B1")
@@ -177,7 +177,8 @@ def test_a_failing_unit_stops_the_export_with_its_error(world, run, monkeypatch)
 
     monkeypatch.setattr(cards, "card_pdf", broken)
     job = CardExport.objects.create(run=run, created_by=world.office, total=3)
-    job = cards.generate_card_export(job.pk)
+    cards.generate_card_export(job.pk)
+    job.refresh_from_db()
     assert job.status == CardExport.Status.FAILED and job.done == 1
     assert "西山县" in job.error and "字体缺失" in job.error
     assert cards.export_path(job) is None and not any((cards.export_dir()).glob("*.zip"))
