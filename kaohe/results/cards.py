@@ -221,6 +221,10 @@ def start_card_export(*, by, run: Run) -> CardExport:
 def _in_thread(job_pk: int) -> None:
     try:
         generate_card_export(job_pk)
+    except Exception as exc:  # before the first unit (the job or its folder): still a failed job, never "running"
+        log.exception("card export %s failed", job_pk)
+        CardExport.objects.filter(pk=job_pk).update(status=CardExport.Status.FAILED, finished_at=timezone.now(),
+                                                    error=f"{type(exc).__name__}: {exc}"[:2000])
     finally:
         connection.close()  # the thread's own connection, never returned to a pool
 
