@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kaohe.ratings",
     "kaohe.register",
     "kaohe.analysis",
+    "kaohe.outcomes",
 ]
 
 MIDDLEWARE = [

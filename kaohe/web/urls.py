@@ -20,5 +20,6 @@ urlpatterns = [
     path("files/", include("kaohe.reporting.files")),
     path("notices/", include("kaohe.web.notice_urls")),
     path("cycles/", include("kaohe.analysis.urls")),
+    path("cycles/", include("kaohe.outcomes.urls")),
     path("audit/", include("kaohe.audit.urls")),
 ]

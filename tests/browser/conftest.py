@@ -44,15 +44,17 @@ def browser() -> Iterator:
 
 @pytest.fixture
 def demo(transactional_db):
-    """The demo city (examples/suining_city.json) with its four logins and one computation."""
+    """The demo city (examples/suining_city.json) with its four logins: the 2026 cycle in its year-end phase
+    (returned), after two years of demo history with final results."""
     from io import StringIO
 
     from django.core.management import call_command
 
     from kaohe.indicators.models import Cycle
+    from kaohe.web.management.commands.load_demo import CYCLE_NAME
 
     call_command("load_demo", stdout=StringIO())
-    return Cycle.objects.get()
+    return Cycle.objects.get(name=CYCLE_NAME)
 
 
 @pytest.fixture

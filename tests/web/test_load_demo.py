@@ -1,5 +1,6 @@
 """`manage.py load_demo`: the demo city, its people, a half-year run that equals the engine on the example,
-and the year so far: reports, problems, rater sheets and register entries in every state."""
+the year so far (reports, problems, rater sheets and register entries in every state), and two years of
+final results before it (demo history) on which the consecutive-year rules fire."""
 
 from __future__ import annotations
 
@@ -21,7 +22,10 @@ from kaohe.organisation.models import Profile, Unit
 from kaohe.ratings.models import Rater
 from kaohe.register.models import Entry
 from kaohe.reporting.models import Evidence, Problem, Report
+from kaohe.outcomes import selectors as outcomes
 from kaohe.results.models import Run
+from kaohe.web.demo_history import YEARS, drifted, history_name
+from kaohe.web.management.commands.load_demo import CYCLE_NAME
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "suining_city.json"
 LOGINS = {"office": "office-demo-2026", "leader": "leader-demo-2026", "stat": "stat-demo-2026",
@@ -36,10 +40,15 @@ def load(*args: str) -> str:
     return out.getvalue()
 
 
+def current() -> Cycle:
+    """The demo's cycle of this year (the others are its history)."""
+    return Cycle.objects.get(name=CYCLE_NAME)
+
+
 def test_the_demo_half_year_run_equals_the_engine_on_the_example():
     load()
     expected = compute(json.loads(EXAMPLE.read_text(encoding="utf-8"))).to_dict()
-    run = Run.objects.get(number=1)
+    run = Run.objects.get(cycle=current(), number=1)
     assert run.status == Run.Status.OK and run.stage == "half_year"
     got = {r.unit.code: (r.total, r.rank, r.grade or None, r.group) for r in run.unit_results.select_related("unit")}
     want = {u["unit"]: (u["total"], u["rank"], u["grade"], u["group"]) for u in expected["units"]}
@@ -49,7 +58,7 @@ def test_the_demo_half_year_run_equals_the_engine_on_the_example():
 
 def test_every_lead_unit_of_the_example_is_a_real_unit():
     load()
-    leaves = Indicator.objects.exclude(method="")
+    leaves = Indicator.objects.filter(cycle=current()).exclude(method="")
     assert leaves.filter(lead_unit__isnull=True).count() == 0
     assert leaves.exclude(lead_unit_text="").count() == 0
     assert Unit.objects.get(name="市委绩效办").domain.code == "dept"
@@ -59,7 +68,7 @@ def test_every_lead_unit_of_the_example_is_a_real_unit():
 def test_linking_lead_units_leaves_the_scenario_as_the_example_wrote_it():
     load()
     example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    scenario = Run.objects.get(number=1).scenario
+    scenario = Run.objects.get(cycle=current(), number=1).scenario
     assert {i["id"]: i.get("lead_unit") for i in scenario["indicators"]} == \
         {i["id"]: i.get("lead_unit") for i in example["indicators"]}
     assert compute(scenario).to_dict()["units"] == compute(example).to_dict()["units"]
@@ -86,7 +95,7 @@ def test_the_other_units_clerks_cannot_log_in():
 
 def test_the_demo_cycle_has_a_phase_for_each_part_of_the_year():
     load()
-    phases = list(Cycle.objects.get().phases.values_list("kind", flat=True))
+    phases = list(current().phases.values_list("kind", flat=True))
     assert phases == ["launch", "half_year", "year_end", "publication"]
 
 
@@ -94,7 +103,7 @@ def test_the_demo_cycle_has_a_phase_for_each_part_of_the_year():
 def test_whatever_the_day_the_demo_is_in_the_middle_of_the_year_end_reporting(day, time_machine):
     time_machine.move_to(dt.datetime(day.year, day.month, day.day, 10, 0), tick=False)
     load()
-    cycle = Cycle.objects.get()
+    cycle = current()
     today = gates.today()
     half, year_end = cycle.phases.get(kind="half_year"), cycle.phases.get(kind="year_end")
     assert half.report_closes < today and not half.reporting_open_on(today)
@@ -158,7 +167,7 @@ def test_half_year_problems_are_open_overdue_answered_closed_and_reopened():
 
 def test_rating_is_open_with_partly_filled_and_submitted_sheets():
     load()
-    cycle = Cycle.objects.get()
+    cycle = current()
     window = cycle.rating_window
     assert window.opens <= gates.today() <= window.closes and window.reason_below == 60
     leader = Rater.objects.get(user__username="leader")
@@ -187,7 +196,7 @@ def test_the_register_has_applied_approved_and_rejected_entries():
 
 def test_every_change_of_the_year_is_in_the_audit_log():
     load()
-    cycle = Cycle.objects.get()
+    cycle = current()
     logged = set(AuditEntry.objects.filter(cycle_id=cycle.pk).values_list("object_type", flat=True))
     assert {"reporting.Report", "reporting.Problem", "ratings.Rater", "register.Entry"} <= logged
 
@@ -197,7 +206,7 @@ def test_loading_twice_changes_nothing():
     counts = (Report.objects.count(), Problem.objects.count(), Profile.objects.count(), Evidence.objects.count())
     out = load()
     assert "already loaded" in out
-    assert Cycle.objects.count() == 1 and Run.objects.count() == 1
+    assert Cycle.objects.count() == 3 and Run.objects.count() == 3
     assert (Report.objects.count(), Problem.objects.count(), Profile.objects.count(),
             Evidence.objects.count()) == counts
 
@@ -213,8 +222,49 @@ def test_reset_rebuilds_the_demo_and_restores_the_passwords():
               Evidence.objects.count())
     old_files = [e.file.path for e in Evidence.objects.all()]
     load("--reset")
-    assert Cycle.objects.count() == 1 and Run.objects.count() == 1
+    assert Cycle.objects.count() == 3 and Run.objects.count() == 3
     assert authenticate(username="county", password=LOGINS["county"]) is not None
     assert (Report.objects.count(), Problem.objects.count(), Rater.objects.count(), Entry.objects.count(),
             Evidence.objects.count()) == counts
     assert not any(Path(f).exists() for f in old_files)
+
+
+def test_the_demo_holds_three_cycles_the_earlier_two_with_final_results():
+    out = load()
+    cycles = list(Cycle.objects.order_by("year").values_list("year", "name"))
+    assert cycles == [(2024, history_name(2024)), (2025, history_name(2025)), (2026, CYCLE_NAME)]
+    assert "演示历史数据" in history_name(2024) and "Demo history" in out
+    for year in YEARS:
+        run = Run.objects.get(cycle__year=year)
+        assert run.stage == "year_end" and run.status == Run.Status.OK and run.publication == "final"
+        assert run.unit_results.count() == 57
+        want = drifted(json.loads(EXAMPLE.read_text("utf-8")), year)["values"]
+        assert ({(v["unit"], v["indicator"]): v["actual"] for v in run.scenario["values"]}
+                == {(v["unit"], v["indicator"]): v["actual"] for v in want})
+    # the 2026 cycle is still in its year: only its half-year run, announced as feedback (通报)
+    assert list(current().runs.values_list("stage", flat=True)) == ["half_year"]
+
+
+def test_ranks_and_grades_change_between_the_demo_years():
+    load()
+    by_year = {year: {r.unit.code: (r.rank, r.grade) for r in Run.objects.get(cycle__year=year)
+                      .unit_results.select_related("unit")} for year in YEARS}
+    changed = [code for code in by_year[2024] if by_year[2024][code] != by_year[2025][code]]
+    assert len(changed) >= 10
+
+
+def test_the_consecutive_year_rules_fire_in_the_demo_for_the_pinned_units():
+    load()
+    cycle = Cycle.objects.get(year=2025)
+    found = outcomes.outcomes(cycle, cycle.units.all())
+    fired = {(o.rule.name, o.unit.code) for o in found}
+    assert ("连续两年一般取消试点资格", "X06") in fired  # 明月县: last county, 一般 in 2024 and 2025
+    assert ("连续两年组内前三名优先支持", "X09") in fired  # 灵泉县: first county both years
+    assert ("连续两年一般取消试点资格", "X01") not in fired
+    x06 = next(o for o in found if o.unit.code == "X06" and o.rule.kind == "consecutive_grade")
+    assert [(r.year, r.grade, r.rank) for r in x06.triggers] == [(2024, "一般", 10), (2025, "一般", 10)]
+    # three consecutive years are not on record yet: the three-year rule fires for nobody
+    assert not any(o.rule.name == "连续三年前五名或优秀优先推荐" for o in found)
+    # the 2026 cycle has the same rules, and no published year-end result yet
+    assert current().outcome_rules.count() == cycle.outcome_rules.count() == 7
+    assert outcomes.outcomes(current(), current().units.all()) == []

@@ -1,9 +1,10 @@
-"""`manage.py load_demo`: the Suining-style example city as a cycle, with one person for every role.
+"""`manage.py load_demo`: the Suining-style example city as three cycles, with one person for every role.
 
-The cycle is shown in the middle of its year-end phase, whatever the day it is loaded: the half-year
-evaluation (computation No. 1) is done and its problems are being rectified, year-end reports are being
-filled in and reviewed, rater sheets are partly filled, bonus and deduction entries are in the register
-(see kaohe/web/demo_year.py).
+2024 and 2025 are demo history (kaohe/web/demo_history.py): complete years whose results are final, so that
+trends and the consecutive-year rules of 结果运用 show something. The 2026 cycle is shown in the middle of its
+year-end phase, whatever the day it is loaded: the half-year evaluation (computation No. 1) is done and its
+problems are being rectified, year-end reports are being filled in and reviewed, rater sheets are partly
+filled, bonus and deduction entries are in the register (see kaohe/web/demo_year.py).
 
 Demo only: the passwords are fixed and printed, so that anyone can try the platform; a real
 installation creates its people itself and never runs this command.
@@ -29,6 +30,7 @@ from kaohe.organisation.models import Domain, Profile, Unit
 from kaohe.reporting.models import Evidence
 from kaohe.results.models import Run
 from kaohe.results.services import announce_run, compute_cycle
+from kaohe.web.demo_history import YEARS, add_rules, build_history, history_name
 from kaohe.web.demo_year import Year, build_year, phases
 
 EXAMPLE = Path(settings.BASE_DIR) / "examples" / "suining_city.json"
@@ -82,11 +84,14 @@ class Command(BaseCommand):
             # the console mail backend prints every notice's mail, after the commit: keep them off the screen
             with contextlib.redirect_stdout(io.StringIO()), transaction.atomic():
                 if reset:
-                    for cycle in existing:
+                    history = Cycle.objects.filter(name__in=[history_name(y) for y in YEARS])
+                    for cycle in [*existing, *history]:
                         remove(cycle)
                 run, year = build(reset=reset)
             self.stdout.write(f"已载入演示数据 Demo loaded: 「{CYCLE_NAME}」, {run.unit_results.count()} units, "
                               f"computation No. {run.number} ({run.get_stage_display()}, {run.get_status_display()}).")
+            self.stdout.write("历史年度 Demo history (final results): "
+                              + "; ".join(f"「{history_name(y)}」" for y in YEARS))
             self.stdout.write(f"进行中 In progress: {year.summary()}")
         self.print_logins()
 
@@ -123,12 +128,14 @@ def build(*, reset: bool) -> tuple[Run, Year]:
         Unit.objects.update_or_create(code=code, defaults={"name": name, "kind": kind, "domain": domains["dept"]})
     people = {p.username: person(p, reset=reset) for p in PEOPLE}
     office = people["office"]
+    build_history(office=office, example=scenario, today=gates.today())
     cycle = create_cycle(by=office, year=YEAR, name=CYCLE_NAME)
     save_phases(by=office, cycle=cycle, phases=phases(gates.today()), reason="演示数据")
     import_scenario(by=office, cycle=cycle, scenario=scenario, source=EXAMPLE.name, reason="演示数据")
     unlinked = sorted(cycle.indicators.exclude(lead_unit_text="").values_list("lead_unit_text", flat=True))
     if unlinked:
         raise CommandError(f"lead units without a unit: {unlinked}")
+    add_rules(by=office, cycle=cycle)
     run = compute_cycle(by=office, cycle=cycle, stage="half_year")
     # the half-year result is fed back to the units (通报): leaders and units read it
     ph = cycle.phases.get(kind="half_year")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OutcomesConfig(AppConfig):
+    name = "kaohe.outcomes"
+    verbose_name = "结果运用"
