@@ -205,5 +205,7 @@ def test_a_report_goes_through_review_rating_and_bonus_into_the_counties_score_t
     b2_explain = b2_row.locator("td").last.inner_text()
     assert "领导评议(1人) 85.00" in b2_explain and "部门与县区互评(4人，去掉最高最低) 89.00" in b2_explain
     assert b2_row.locator("td").nth(2).inner_text() == "17.48"
-    assert page.get_by_text("加分 2：获评省级文明城市提名县").is_visible()
+    bonus = page.locator("tr", has_text="获评省级文明城市提名县")
+    assert bonus.is_visible() and bonus.locator("td").nth(0).inner_text() == "加分"
+    assert bonus.locator("td").nth(1).inner_text() == "2.00"
     shoot(page, "score-tree-after-loop")
