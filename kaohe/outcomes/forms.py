@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .rules import KINDS
+from .models import KIND_LABELS
 
 SPLIT = re.compile(r"[,，、;；\s]+")
 
@@ -21,7 +21,7 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
 
 class RuleForm(forms.Form):
     name = forms.CharField(label=_("规则名称"), max_length=120)
-    kind = forms.ChoiceField(label=_("规则类型"), choices=[(k, _(v)) for k, v in KINDS.items()])
+    kind = forms.ChoiceField(label=_("规则类型"), choices=list(KIND_LABELS.items()))
     outcome = forms.CharField(label=_("运用结果"), max_length=300)
     order = forms.IntegerField(label=_("排序"), min_value=0, required=False)
     n = forms.IntegerField(label=_("名次 n"), min_value=1, required=False)

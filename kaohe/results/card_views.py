@@ -31,7 +31,8 @@ def _card_for(request: HttpRequest, cycle: int, run: int, unit: int) -> cards.Ca
 @login_required
 def run_unit(request: HttpRequest, cycle: int, run: int, unit: int) -> HttpResponse:
     card = _card_for(request, cycle, run, unit)
-    ctx = cards.card_context(card) | {"latest_export": _latest_export(request, card.run)}
+    ctx = cards.card_context(card) | {"latest_export": _latest_export(request, card.run),
+                                      "own": access.own_unit(request.user) == card.row.unit}
     return render(request, "results/run_unit.html", ctx)
 
 
