@@ -33,17 +33,9 @@ KINDS = {"bonus": gettext_lazy("加分"), "deduction": gettext_lazy("扣分"), "
 
 
 @dataclass
-class CardNode:
-    code: str
-    name: str
-    depth: int
-    is_leaf: bool
-    applicable: bool
-    points: float | None
-    score: float | None
-    lost: float | None
-    explain: str
-    line: str
+class CardNode(selectors.TreeRow):
+    """A node of the score tree with who answers for it and how the unit's ranking group did on it."""
+
     lead_unit: str = ""
     responsible: str = ""
     peer_avg: float | None = None  # the ranking group's average score on this node (units it applies to)
@@ -97,9 +89,7 @@ def report_card(row: RunUnit, peers: dict[str, tuple[float, float, int]] | None 
     for t in selectors.score_tree(row):
         ind = info.get(t.code, {})
         avg, best, count = peers.get(t.code, (None, None, 0))
-        nodes.append(CardNode(code=t.code, name=t.name, depth=t.depth, is_leaf=t.is_leaf, applicable=t.applicable,
-                              points=t.points, score=t.score, lost=t.lost, explain=t.explain, line=t.line,
-                              lead_unit=ind.get("lead_unit") or "", responsible=ind.get("responsible") or "",
+        nodes.append(CardNode(**vars(t), lead_unit=ind.get("lead_unit") or "", responsible=ind.get("responsible") or "",
                               peer_avg=avg, peer_best=best, peer_count=count))
     indicators = run.scenario.get("indicators", [])
     return Card(cycle=run.cycle, run=run, row=row, code=code, group_name=selectors.group_name(run, row), nodes=nodes,
