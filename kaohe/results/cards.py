@@ -209,6 +209,7 @@ def start_card_export(*, by, run: Run) -> CardExport:
 
 
 def _in_thread(job_pk: int) -> None:
+    close_old_connections()
     try:
         generate_card_export(job_pk)
     except Exception as exc:  # before the first unit (the job or its folder): still a failed job, never "running"
@@ -222,7 +223,6 @@ def _in_thread(job_pk: int) -> None:
 def generate_card_export(job_pk: int) -> None:
     """Write every unit's card as PDF into exports/<file>.zip, saving the progress after each unit. The first
     unit that fails stops the job with its error message (status failed) and leaves no half zip behind."""
-    close_old_connections()
     job = CardExport.objects.select_related("run__cycle").get(pk=job_pk)
     run = job.run
     folder = export_dir()
