@@ -183,7 +183,7 @@ def tables_xlsx(run: Run, by: str) -> bytes:
             ws.append([f"{rule['name']}：{rule['text']}"])
         if ctx["has_grades"]:
             ws.append([ctx["scope_text"]])
-            ws.append([_("本表实际评定：") + _("，").join(f"{g} {c} 个" for g, c in t.grade_counts)])
+            ws.append([_("本表实际评定：") + _("，").join(_("%(grade)s %(n)s 个") % {"grade": g, "n": c} for g, c in t.grade_counts)])
         ws.append([_("先进单位：") + ctx["advanced_rule"] + _("（本表 %(n)s 个）") % {"n": t.advanced}])
         ws.append([])
         head = [_("名次") if by == "group" else _("位次"), _("单位")]
