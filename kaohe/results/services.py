@@ -93,7 +93,7 @@ def announce_run(*, by, run: Run, until, reason: str = "") -> Run:
 
 
 @transaction.atomic
-def finalize_run(*, by, run: Run) -> Run:
+def finalize_run(*, by, run: Run, reason: str = "") -> Run:
     """正式公布: the version in notice becomes the final result (after the notice, appeals decided)."""
     run = Run.objects.select_for_update().select_related("cycle").get(pk=run.pk)
     if run.notice_at is None:
@@ -102,6 +102,9 @@ def finalize_run(*, by, run: Run) -> Run:
         raise NotPublishable(_("第%(n)d次计算已经正式公布。") % {"n": run.number})
     if run.stage != "year_end":
         raise NotPublishable(_("半年评估结果只作通报，不正式公布；正式公布的是年终考核结果。"))
+    reason = reason.strip()
+    if run.notice_until and gates.today() <= run.notice_until and not reason:
+        raise NotPublishable(_("公示期至 %(until)s；期满前正式公布须填写理由。") % {"until": run.notice_until})
     if published_run(run.cycle) != run:
         raise NotPublishable(_("已有更新的版本公示，这一版不能再正式公布。"))
     # appeals still open on this version or on the ones it corrects
@@ -110,6 +113,6 @@ def finalize_run(*, by, run: Run) -> Run:
         raise NotPublishable(_("还有 %(n)d 件申诉未处理，处理完再正式公布。") % {"n": open_appeals})
     run.published_at, run.published_by = timezone.now(), by
     run.save(update_fields=["published_at", "published_by"])
-    record(by=by, action="publish", obj=run, cycle_id=run.cycle_id,
+    record(by=by, action="publish", obj=run, cycle_id=run.cycle_id, reason=reason,
            changes={"published_at": [None, run.published_at.isoformat()]})
     return run

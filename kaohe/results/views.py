@@ -34,7 +34,7 @@ def run_list(request: HttpRequest, cycle: int) -> HttpResponse:
     unchanged = {r.pk for r, before in zip(runs, runs[1:]) if r.fingerprint == before.fingerprint}
     ctx = {"cycle": cycle_obj, "runs": runs, "own_unit": unit, "own_runs": own_runs, "unchanged": unchanged,
            "stages": STAGES, **selectors.publication(cycle_obj),
-           "notice_default": gates.today() + dt.timedelta(days=7)}
+           "notice_default": gates.today() + dt.timedelta(days=7), "today": gates.today()}
     return render(request, "results/run_list.html", ctx)
 
 
@@ -79,7 +79,7 @@ def run_finalize(request: HttpRequest, cycle: int, run: int) -> HttpResponse:
     access.require_office(request.user)
     run_obj = access.get_run_for_user(request.user, cycle_obj, run)
     try:
-        finalize_run(by=request.user, run=run_obj)
+        finalize_run(by=request.user, run=run_obj, reason=request.POST.get("reason", "").strip()[:300])
     except NotPublishable as exc:
         messages.error(request, str(exc))
     else:

@@ -102,7 +102,7 @@ def build_history(*, office: User, example: dict[str, Any], today: dt.date) -> l
                         reason="演示历史数据")
         run = compute_cycle(by=office, cycle=cycle, stage="year_end")
         announce_run(by=office, run=run, until=today, reason=f"{year}年度考核结果公示（演示历史数据）")
-        runs.append(finalize_run(by=office, run=run))
+        runs.append(finalize_run(by=office, run=run, reason="演示历史数据：往年结果，公示期已过"))
         if year == YEARS[-1]:
             add_rules(by=office, cycle=cycle)
     return runs

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.db import DatabaseError, transaction
 from django.urls import reverse
 
@@ -56,21 +57,21 @@ def test_only_a_year_end_run_without_errors_is_made_public_then_final(world) -> 
     half = compute_cycle(by=world.office, cycle=world.cycle, stage="half_year")
     announce_run(by=world.office, run=half, until=week())  # fed back to the units (通报)
     with pytest.raises(NotPublishable, match="半年评估"):
-        finalize_run(by=world.office, run=half)
+        finalize_run(by=world.office, run=half, reason="测试：提前正式公布")
     assert publication(world.cycle)["published"] is None  # the year-end gate is not set by a half-year run
     run = compute_cycle(by=world.office, cycle=world.cycle)
     with pytest.raises(NotPublishable, match="先公示"):
-        finalize_run(by=world.office, run=run)
+        finalize_run(by=world.office, run=run, reason="测试：提前正式公布")
     with pytest.raises(NotPublishable, match="公示截止日期"):
         announce_run(by=world.office, run=run, until=today() - dt.timedelta(days=1))
     announce_run(by=world.office, run=run, until=week())
     with pytest.raises(NotPublishable, match="已经公示"):
         announce_run(by=world.office, run=run, until=week(), reason="再来一次")
-    finalize_run(by=world.office, run=run)
+    finalize_run(by=world.office, run=run, reason="测试：提前正式公布")
     run.refresh_from_db()
     assert run.publication == "final" and run.published_by == world.office
     with pytest.raises(NotPublishable, match="已经正式公布"):
-        finalize_run(by=world.office, run=run)
+        finalize_run(by=world.office, run=run, reason="测试：提前正式公布")
 
 
 def test_the_database_refuses_any_change_to_a_public_version(world) -> None:
@@ -130,8 +131,11 @@ def test_the_office_chooses_the_stage_announces_and_finalizes_from_the_runs_page
     url = reverse("run_announce", kwargs={"cycle": world.cycle.pk, "run": year_end.pk})
     page = client.post(url, {"until": str(week())}, follow=True).content.decode()
     assert "年终结果公示中" in page
-    page = client.post(reverse("run_finalize", kwargs={"cycle": world.cycle.pk, "run": year_end.pk}),
-                       follow=True).content.decode()
+    finalize = reverse("run_finalize", kwargs={"cycle": world.cycle.pk, "run": year_end.pk})
+    page = client.post(finalize, follow=True).content.decode()
+    assert "期满前正式公布须填写理由" in page  # the notice runs for a week yet
+    with time_machine.travel(week() + dt.timedelta(days=1)):
+        page = client.post(finalize, follow=True).content.decode()
     assert "年终结果已正式公布" in page
     assert [e.action for e in AuditEntry.objects.filter(object_id=str(year_end.pk), object_type="results.Run")
             .order_by("id")] == ["compute", "announce", "publish"]

@@ -268,3 +268,26 @@ def test_the_consecutive_year_rules_fire_in_the_demo_for_the_pinned_units():
     # the 2026 cycle has the same rules, and no published year-end result yet
     assert current().outcome_rules.count() == cycle.outcome_rules.count() == 7
     assert outcomes.outcomes(current(), current().units.all()) == []
+
+
+def test_reset_works_after_an_appeal_corrected_a_version_and_cards_were_exported():
+    import datetime as dt
+
+    from django.contrib.auth.models import User
+
+    from kaohe.indicators import gates
+    from kaohe.results.models_export import CardExport
+    from kaohe.results.services import announce_run, compute_cycle
+    from kaohe.results.versions import decide_appeal, file_appeal
+
+    load()
+    cycle = Cycle.objects.get(name__startswith="2026")
+    office, county = User.objects.get(username="office"), User.objects.get(username="county")
+    run = announce_run(by=office, run=compute_cycle(by=office, cycle=cycle), until=gates.today() + dt.timedelta(days=5))
+    appeal = file_appeal(by=county, run=run, unit=county.profile.unit, indicator_code="A01", reason="统计口径有误")
+    decide_appeal(by=office, appeal=appeal, accept=True, decision="采纳", actual=1300)
+    CardExport.objects.create(run=run, created_by=office, total=57, done=57, status=CardExport.Status.DONE,
+                              file="exports/demo-cards.zip")
+    out = load("--reset")
+    assert "已载入演示数据" in out
+    assert Cycle.objects.count() == 3 and not Run.objects.filter(appeals__isnull=False).exists()

@@ -29,6 +29,7 @@ from kaohe.indicators.services import create_cycle, import_scenario, save_phases
 from kaohe.organisation.models import Domain, Profile, Unit
 from kaohe.reporting.models import Evidence
 from kaohe.results.models import Run
+from kaohe.results.models_export import CardExport
 from kaohe.results.services import announce_run, compute_cycle
 from kaohe.web.demo_history import YEARS, add_rules, build_history, history_name
 from kaohe.web.demo_year import Year, build_year, phases
@@ -68,8 +69,8 @@ PEOPLE = [
 
 
 class Command(BaseCommand):
-    help = ("Load the demo city (examples/suining_city.json) with one login per role, as a cycle in the middle "
-            "of its year-end phase.")
+    help = ("Load the demo city (examples/suining_city.json) with one login per role: 2024 and 2025 as history "
+            "with final results, and 2026 in the middle of its year-end phase.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--reset", action="store_true",
@@ -104,8 +105,13 @@ class Command(BaseCommand):
 def remove(cycle: Cycle) -> None:
     """Delete the demo cycle with everything in it; the evidence files go once the deletion is committed."""
     files = [e.file.name for e in Evidence.objects.filter(cycle=cycle)]
+    files += [job.file for job in CardExport.objects.filter(run__cycle=cycle) if job.file]
     cycle.reports.all().delete()  # reports hold their phase (PROTECT): they go first
-    Run.objects.filter(cycle=cycle).delete()  # runs hold their cycle (PROTECT)
+    cycle.appeals.all().delete()  # appeals hold the versions they contest (PROTECT)
+    CardExport.objects.filter(run__cycle=cycle).delete()
+    runs = Run.objects.filter(cycle=cycle)
+    for run in runs.order_by("-number"):  # a correction holds the version it corrects (PROTECT): newest first
+        run.delete()
     cycle.delete()  # the rest cascades: phases, problems, raters and sheets, register entries, evidence rows
 
     def forget() -> None:
