@@ -227,3 +227,26 @@ def get_appeal_for_user(user: User, cycle: Cycle, pk: int):
     if reads_everything(user) or own_unit(user) == appeal.unit:
         return appeal
     raise Http404
+
+
+# --- supervision (督查督办): items followed to closure ------------------------------------------------------
+
+def items_for(user: User):
+    """Supervision items: the office and leaders all; a unit those where it is the lead or a responsible unit."""
+    from django.db.models import Q
+
+    from kaohe.supervision.models import Item
+
+    qs = Item.objects.select_related("lead_unit", "cycle")
+    if reads_everything(user):
+        return qs
+    unit = own_unit(user)
+    if unit is None:
+        return qs.none()
+    ids = Item.objects.filter(Q(lead_unit=unit) | Q(responsible_units=unit)).values("pk")
+    return qs.filter(pk__in=ids)
+
+
+def get_item_for_user(user: User, pk: int):
+    """One supervision item, or 404 when it is missing or not this person's to see."""
+    return get_object_or_404(items_for(user), pk=pk)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kaohe.register",
     "kaohe.analysis",
     "kaohe.outcomes",
+    "kaohe.supervision",
 ]
 
 MIDDLEWARE = [
