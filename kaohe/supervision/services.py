@@ -289,7 +289,8 @@ def import_items(*, by, year: int, cycle: Cycle | None, file_bytes: bytes) -> li
 
 
 def _lock(item: Item) -> Item:
-    return Item.objects.select_for_update().select_related("lead_unit", "cycle", "indicator", "parent").get(pk=item.pk)
+    return Item.objects.select_for_update(of=("self",)).select_related("lead_unit", "cycle", "indicator", "parent").get(
+        pk=item.pk)
 
 
 @transaction.atomic
