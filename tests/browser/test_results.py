@@ -17,7 +17,9 @@ def test_lead_unit_clerk_enters_a_value_and_the_office_computes_the_ranking(demo
     log_in(page, "stat")
     page.get_by_role("link", name=demo.name).click()
     page.get_by_role("link", name="数据录入").click()
+    page.wait_for_url("**/values/")
     rows = page.locator("tbody tr")
+    rows.first.wait_for()  # count() does not wait for the page: wait for the table first
     assert rows.count() == 8  # 市统计局 leads eight leaves
     rows.filter(has_text="A01").get_by_role("link", name="录入").click()
     assert page.locator("h1").inner_text().startswith("A01")
