@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaohe.audit.services import diff, record
+from kaohe.workbook.cells import cell_text
 
 from .models import Category, Domain, Profile, Unit
 from .selectors import EXPORT_HEADERS, unit_rows
@@ -35,13 +36,6 @@ for _k, _label in Unit.Kind.choices:
     KIND_WORDS[str(_label)] = _k
 
 
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v).strip()
-
 
 def read_unit_sheet(source: bytes | IO[bytes]) -> list[dict[str, str]]:
     """The rows of a unit sheet (first sheet, header in row 1); every problem at once, by row and column."""
@@ -57,7 +51,7 @@ def read_unit_sheet(source: bytes | IO[bytes]) -> list[dict[str, str]]:
     book.close()
     if not rows:
         raise UnitSheetInvalid([SheetProblem(1, None, "工作表是空的")])
-    header = [_text(h) for h in rows[0]]
+    header = [cell_text(h) for h in rows[0]]
     problems: list[SheetProblem] = []
     cols: dict[str, int] = {}
     for name in EXPORT_HEADERS:
@@ -69,7 +63,7 @@ def read_unit_sheet(source: bytes | IO[bytes]) -> list[dict[str, str]]:
         raise UnitSheetInvalid(problems)
     out = []
     for i, raw in enumerate(rows[1:], start=2):
-        row = {name: _text(raw[c]) if c < len(raw) else "" for name, c in cols.items()}
+        row = {name: cell_text(raw[c]) if c < len(raw) else "" for name, c in cols.items()}
         if not any(row.values()):
             continue
         row["_row"] = str(i)

@@ -21,6 +21,7 @@ from kaohe.indicators import gates
 from kaohe.indicators.models import Cycle, RaterGroup, Rating
 from kaohe.organisation.models import Unit
 from kaohe.web import notices
+from kaohe.workbook.cells import cell_text
 
 from . import selectors
 from .models import Rater, RatingWindow, SheetScore
@@ -396,13 +397,6 @@ class RaterSheetInvalid(RatingError):
         super().__init__(_("评议人表有 %(n)d 个问题，未导入任何内容。") % {"n": len(problems)})
 
 
-def _text(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v).strip()
-
 
 def read_rater_sheet(source: bytes) -> list[dict[str, str]]:
     """The rows of a rater sheet (first sheet, header in row 1), each with its row number under "_row"."""
@@ -416,7 +410,7 @@ def read_rater_sheet(source: bytes) -> list[dict[str, str]]:
     book.close()
     if not rows:
         raise RaterSheetInvalid([SheetProblem(1, None, _("工作表是空的"))])
-    header = [_text(h) for h in rows[0]]
+    header = [cell_text(h) for h in rows[0]]
     problems = [SheetProblem(1, name, _("缺少“%(c)s”列") % {"c": name}) for name in ("评议组", "被评议单位编号")
                 if name not in header]
     if "评议人账号" not in header and "评议单位编号" not in header:
@@ -426,7 +420,7 @@ def read_rater_sheet(source: bytes) -> list[dict[str, str]]:
     cols = {name: header.index(name) for name in SHEET_COLUMNS if name in header}
     out = []
     for i, raw in enumerate(rows[1:], start=2):
-        row = {name: _text(raw[c]) if c < len(raw) else "" for name, c in cols.items()}
+        row = {name: cell_text(raw[c]) if c < len(raw) else "" for name, c in cols.items()}
         if any(row.values()):
             out.append(row | {"_row": str(i)})
     if not out:

@@ -27,6 +27,7 @@ from kaohe.indicators.models import Cycle, Indicator
 from kaohe.organisation.models import Unit
 from kaohe.web import access
 from kaohe.web.notices import notify, unit_users
+from kaohe.workbook.cells import cell_text, cell_date
 
 from .evidence import store_evidence_files
 from .models import Problem
@@ -110,28 +111,6 @@ def half_year_runs(cycle: Cycle):
 # ---- sheets -----------------------------------------------------------------------------------
 
 
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    if isinstance(v, dt.datetime):
-        return v.date().isoformat()
-    return str(v).strip()
-
-
-def _date(v: Any) -> dt.date | None:
-    """A date cell, or text like 2026-08-31, 2026/8/31, 2026.8.31 or 2026年8月31日; None when unreadable."""
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    s = str(v).strip().replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
-    try:
-        y, m, d = (int(x) for x in s.split("-"))
-        return dt.date(y, m, d)
-    except (ValueError, TypeError):
-        return None
 
 
 def read_problem_sheet(source: bytes | IO[bytes]) -> list[dict[str, Any]]:
@@ -145,7 +124,7 @@ def read_problem_sheet(source: bytes | IO[bytes]) -> list[dict[str, Any]]:
         raise ProblemSheetInvalid([SheetProblem(None, None, _("文件不是可读取的 Excel 工作簿 (.xlsx)"))]) from None
     sheet = book.worksheets[0]
     it = sheet.iter_rows(values_only=True)
-    header = [_text(h) for h in next(it, ())]
+    header = [cell_text(h) for h in next(it, ())]
     missing = [h for h in REQUIRED_HEADERS if h not in header]
     if missing:
         book.close()
@@ -154,7 +133,7 @@ def read_problem_sheet(source: bytes | IO[bytes]) -> list[dict[str, Any]]:
     out = []
     for i, raw in enumerate(it, start=2):
         row = {h: (raw[c] if c < len(raw) else None) for h, c in cols.items()}
-        if all(_text(v) == "" for v in row.values()):
+        if all(cell_text(v) == "" for v in row.values()):
             continue
         row["_row"] = i
         out.append(row)
@@ -257,26 +236,26 @@ def import_problems(*, by, cycle: Cycle, rows: list[dict[str, Any]], run=None, s
     new: list[Problem] = []
     for r in rows:
         n = r["_row"]
-        code = _text(r.get("单位编号"))
+        code = cell_text(r.get("单位编号"))
         unit = units.get(code)
         if not code:
             errors.append(SheetProblem(n, "单位编号", _("“单位编号”不能为空")))
         elif unit is None:
             errors.append(SheetProblem(n, "单位编号", _("单位编号“%(c)s”不是本周期的考核对象") % {"c": code}))
-        icode = _text(r.get("指标编号"))
+        icode = cell_text(r.get("指标编号"))
         indicator = indicators.get(icode) if icode else None
         if icode and indicator is None:
             errors.append(SheetProblem(n, "指标编号", _("本周期没有编号为“%(c)s”的指标") % {"c": icode}))
-        text = _text(r.get("问题"))
+        text = cell_text(r.get("问题"))
         if not text:
             errors.append(SheetProblem(n, "问题", _("“问题”不能为空")))
         raw_date = r.get("反馈期限")
         answer_by = None
-        if _text(raw_date):
-            answer_by = _date(raw_date)
+        if cell_text(raw_date):
+            answer_by = cell_date(raw_date)
             if answer_by is None:
                 errors.append(SheetProblem(n, "反馈期限", _("“%(v)s”不是日期，请写成 2026-08-31")
-                                           % {"v": _text(raw_date)}))
+                                           % {"v": cell_text(raw_date)}))
         if not errors or errors[-1].row != n:
             new.append(Problem(cycle=cycle, unit=unit, indicator=indicator, run=run, text=text, answer_by=answer_by,
                                created_by=by))

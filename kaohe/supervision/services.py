@@ -28,6 +28,7 @@ from kaohe.register.models import Entry
 from kaohe.reporting.evidence import store_evidence_files
 from kaohe.web import access
 from kaohe.web.notices import notify, unit_users
+from kaohe.workbook.cells import cell_text, cell_date
 
 from .models import Item, Letter, Milestone, Progress, SupervisionReminder, Verification
 
@@ -148,27 +149,6 @@ def decompose_item(*, by, item: Item, units: Iterable[Unit], title: str = "") ->
 # ---- the Excel list ---------------------------------------------------------------------------
 
 
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    if isinstance(v, dt.datetime):
-        return v.date().isoformat()
-    return str(v).strip()
-
-
-def _date(v: Any) -> dt.date | None:
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    s = str(v).strip().replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
-    try:
-        y, m, d = (int(x) for x in s.split("-"))
-        return dt.date(y, m, d)
-    except (ValueError, TypeError):
-        return None
 
 
 def _choice(value: str, choices: type) -> str | None:
@@ -187,7 +167,7 @@ def _read_sheet(file_bytes: bytes) -> list[dict[str, Any]]:
     except Exception:
         raise ItemSheetInvalid([SheetProblem(None, None, _("文件不是可读取的 Excel 工作簿 (.xlsx)"))]) from None
     it = book.worksheets[0].iter_rows(values_only=True)
-    header = [_text(h) for h in next(it, ())]
+    header = [cell_text(h) for h in next(it, ())]
     missing = [h for h in REQUIRED_HEADERS if h not in header]
     if missing:
         book.close()
@@ -196,7 +176,7 @@ def _read_sheet(file_bytes: bytes) -> list[dict[str, Any]]:
     rows = []
     for n, raw in enumerate(it, start=2):
         row = {h: (raw[c] if c < len(raw) else None) for h, c in cols.items()}
-        if all(_text(v) == "" for v in row.values()):
+        if all(cell_text(v) == "" for v in row.values()):
             continue
         row["_row"] = n
         rows.append(row)
@@ -234,44 +214,44 @@ def import_items(*, by, year: int, cycle: Cycle | None, file_bytes: bytes) -> li
         def bad(col: str, msg: str, n: int = n) -> None:
             errors.append(SheetProblem(n, col, msg))
 
-        code, title = _text(r.get("编号")), _text(r.get("事项"))
+        code, title = cell_text(r.get("编号")), cell_text(r.get("事项"))
         if not code:
             bad("编号", _("“编号”不能为空"))
         elif code in taken:
             bad("编号", _("编号“%(c)s”在 %(y)d 年已使用") % {"c": code, "y": year})
         if not title:
             bad("事项", _("“事项”不能为空"))
-        source = _choice(_text(r.get("来源")), Item.Source)
+        source = _choice(cell_text(r.get("来源")), Item.Source)
         if source is None:
             bad("来源", _("来源“%(s)s”不在可选范围内（%(all)s）")
-                % {"s": _text(r.get("来源")), "all": "、".join(str(lbl) for lbl in Item.Source.labels)})
-        lead = units.get(_text(r.get("牵头单位编号")))
+                % {"s": cell_text(r.get("来源")), "all": "、".join(str(lbl) for lbl in Item.Source.labels)})
+        lead = units.get(cell_text(r.get("牵头单位编号")))
         if lead is None:
-            bad("牵头单位编号", _("没有编号为“%(c)s”的单位") % {"c": _text(r.get("牵头单位编号"))})
+            bad("牵头单位编号", _("没有编号为“%(c)s”的单位") % {"c": cell_text(r.get("牵头单位编号"))})
         responsible = []
-        for c in [x.strip() for x in _text(r.get(SHEET_HEADERS[7])).replace(",", "、").replace("，", "、").split("、")]:
+        for c in [x.strip() for x in cell_text(r.get(SHEET_HEADERS[7])).replace(",", "、").replace("，", "、").split("、")]:
             if not c:
                 continue
             if c in units:
                 responsible.append(units[c])
             else:
                 bad(SHEET_HEADERS[7], _("没有编号为“%(c)s”的单位") % {"c": c})
-        deadline = _date(r.get("完成时限")) if _text(r.get("完成时限")) else None
+        deadline = cell_date(r.get("完成时限")) if cell_text(r.get("完成时限")) else None
         if deadline is None:
-            bad("完成时限", _("“%(v)s”不是日期，请写成 2026-08-31") % {"v": _text(r.get("完成时限"))})
+            bad("完成时限", _("“%(v)s”不是日期，请写成 2026-08-31") % {"v": cell_text(r.get("完成时限"))})
         interval = Item.Interval.MONTHLY
-        if _text(r.get("报送周期")):
-            interval = _choice(_text(r.get("报送周期")), Item.Interval)
+        if cell_text(r.get("报送周期")):
+            interval = _choice(cell_text(r.get("报送周期")), Item.Interval)
             if interval is None:
                 bad("报送周期", _("报送周期须是每周、每月或每季度"))
-        icode = _text(r.get("指标编号（可空）"))
+        icode = cell_text(r.get("指标编号（可空）"))
         indicator = indicators.get(icode) if icode else None
         if icode and indicator is None:
             bad("指标编号（可空）", _("考核周期中没有编号为“%(c)s”的指标") % {"c": icode})
         if len(errors) == before:
             taken.add(code)
-            parsed.append({"code": code, "title": title, "source": source, "source_ref": _text(r.get("来源文号")),
-                           "lead_leader": _text(r.get("牵头领导")), "responsible_leader": _text(r.get("责任领导")),
+            parsed.append({"code": code, "title": title, "source": source, "source_ref": cell_text(r.get("来源文号")),
+                           "lead_leader": cell_text(r.get("牵头领导")), "responsible_leader": cell_text(r.get("责任领导")),
                            "lead_unit": lead, "responsible_units": responsible, "deadline": deadline,
                            "report_interval": interval, "indicator": indicator})
     if not rows:

@@ -239,3 +239,28 @@ def reader_for(column: Column) -> Callable[[Cell], Any]:
     if column.kind == RAW:
         return lambda value: value
     raise ValueError(f"unknown column kind {column.kind!r}")
+
+
+def cell_text(value: Any) -> str:
+    """A raw openpyxl cell of an import sheet as stripped text: empty for a blank, 90 for 90.0, a date as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def cell_date(value: Any) -> dt.date | None:
+    """A date cell, or text like 2026-08-31, 2026/8/31, 2026.8.31 or 2026年8月31日; None when unreadable."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    s = str(value).strip().replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
+    try:
+        y, m, d = (int(x) for x in s.split("-"))
+        return dt.date(y, m, d)
+    except (ValueError, TypeError):
+        return None
