@@ -27,6 +27,7 @@ from kaohe.indicators.models import Cycle, Indicator
 from kaohe.organisation.models import Unit
 from kaohe.web import access
 from kaohe.web.notices import notify, unit_users
+from kaohe.lib.sheets import SheetInvalid, SheetProblem, read_rows
 from kaohe.workbook.cells import cell_text, cell_date
 
 from .evidence import store_evidence_files
@@ -40,17 +41,8 @@ class ProblemRefused(Exception):
     """A change to a problem that its state or the person's role does not allow, with the reason for people."""
 
 
-@dataclass(frozen=True)
-class SheetProblem:
-    row: int | None
-    column: str | None
-    message: str
-
-
-class ProblemSheetInvalid(Exception):
-    def __init__(self, problems: list[SheetProblem]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the problem sheet")
+class ProblemSheetInvalid(SheetInvalid):
+    what = "problem sheet"
 
 
 # ---- reads ------------------------------------------------------------------------------------
@@ -115,30 +107,7 @@ def half_year_runs(cycle: Cycle):
 
 def read_problem_sheet(source: bytes | IO[bytes]) -> list[dict[str, Any]]:
     """The rows of the first sheet (header in row 1), raw cell values keyed by header, with their row number."""
-    from openpyxl import load_workbook
-
-    data = source if isinstance(source, bytes) else source.read()
-    try:
-        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        raise ProblemSheetInvalid([SheetProblem(None, None, _("文件不是可读取的 Excel 工作簿 (.xlsx)"))]) from None
-    sheet = book.worksheets[0]
-    it = sheet.iter_rows(values_only=True)
-    header = [cell_text(h) for h in next(it, ())]
-    missing = [h for h in REQUIRED_HEADERS if h not in header]
-    if missing:
-        book.close()
-        raise ProblemSheetInvalid([SheetProblem(1, h, _("缺少“%(h)s”列") % {"h": h}) for h in missing])
-    cols = {h: header.index(h) for h in SHEET_HEADERS if h in header}
-    out = []
-    for i, raw in enumerate(it, start=2):
-        row = {h: (raw[c] if c < len(raw) else None) for h, c in cols.items()}
-        if all(cell_text(v) == "" for v in row.values()):
-            continue
-        row["_row"] = i
-        out.append(row)
-    book.close()
-    return out
+    return read_rows(source, headers=SHEET_HEADERS, required=REQUIRED_HEADERS, invalid=ProblemSheetInvalid)
 
 
 def write_problem_template(out: IO[bytes] | BytesIO) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
@@ -28,6 +27,7 @@ from kaohe.register.models import Entry
 from kaohe.reporting.evidence import store_evidence_files
 from kaohe.web import access
 from kaohe.web.notices import notify, unit_users
+from kaohe.lib.sheets import SheetInvalid, SheetProblem, read_rows
 from kaohe.workbook.cells import cell_text, cell_date
 
 from .models import Item, Letter, Milestone, Progress, SupervisionReminder, Verification
@@ -43,17 +43,8 @@ class SupervisionRefused(Exception):
     """A change that the item's state or the person's role does not allow, with the reason for people."""
 
 
-@dataclass(frozen=True)
-class SheetProblem:
-    row: int | None
-    column: str | None
-    message: str
-
-
-class ItemSheetInvalid(Exception):
-    def __init__(self, problems: list[SheetProblem]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the supervision sheet")
+class ItemSheetInvalid(SheetInvalid):
+    what = "supervision sheet"
 
 
 def _require_office(by) -> None:
@@ -160,28 +151,7 @@ def _choice(value: str, choices: type) -> str | None:
 
 
 def _read_sheet(file_bytes: bytes) -> list[dict[str, Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(BytesIO(file_bytes), read_only=True, data_only=True)
-    except Exception:
-        raise ItemSheetInvalid([SheetProblem(None, None, _("文件不是可读取的 Excel 工作簿 (.xlsx)"))]) from None
-    it = book.worksheets[0].iter_rows(values_only=True)
-    header = [cell_text(h) for h in next(it, ())]
-    missing = [h for h in REQUIRED_HEADERS if h not in header]
-    if missing:
-        book.close()
-        raise ItemSheetInvalid([SheetProblem(1, h, _("缺少“%(h)s”列") % {"h": h}) for h in missing])
-    cols = {h: header.index(h) for h in SHEET_HEADERS if h in header}
-    rows = []
-    for n, raw in enumerate(it, start=2):
-        row = {h: (raw[c] if c < len(raw) else None) for h, c in cols.items()}
-        if all(cell_text(v) == "" for v in row.values()):
-            continue
-        row["_row"] = n
-        rows.append(row)
-    book.close()
-    return rows
+    return read_rows(file_bytes, headers=SHEET_HEADERS, required=REQUIRED_HEADERS, invalid=ItemSheetInvalid)
 
 
 def write_item_template(out: BytesIO) -> None:
