@@ -8,13 +8,14 @@ from __future__ import annotations
 import io
 import logging
 import threading
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -208,13 +209,26 @@ def start_card_export(*, by, run: Run) -> CardExport:
     return job
 
 
+def _save_job(job_pk: int, **fields: Any) -> None:
+    """Record the job's progress or end. The pages poll the job while this thread writes it; on SQLite a reader
+    can hold the table for a moment, so a locked table is waited out briefly rather than failing the export."""
+    for attempt in range(20):
+        try:
+            CardExport.objects.filter(pk=job_pk).update(**fields)
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 19:
+                raise
+            time.sleep(0.1)
+
+
 def _in_thread(job_pk: int) -> None:
     close_old_connections()
     try:
         generate_card_export(job_pk)
     except Exception as exc:  # before the first unit (the job or its folder): still a failed job, never "running"
         log.exception("card export %s failed", job_pk)
-        CardExport.objects.filter(pk=job_pk).update(status=CardExport.Status.FAILED, finished_at=timezone.now(),
+        _save_job(job_pk, status=CardExport.Status.FAILED, finished_at=timezone.now(),
                                                     error=f"{type(exc).__name__}: {exc}"[:2000])
     finally:
         connection.close()  # the thread's own connection, never returned to a pool
@@ -240,15 +254,15 @@ def generate_card_export(job_pk: int) -> None:
                     peers_by_group[row.group] = peer_figures(run, row.group)
                 card = report_card(row, peers_by_group[row.group])
                 zf.writestr(f"{i:03d}-{row.unit.name}-成绩单.pdf", card_pdf(card))
-                CardExport.objects.filter(pk=job.pk).update(done=i)
+                _save_job(job.pk, done=i)
     except Exception as exc:  # one unit failed: the job says which and why, for the office to read
         log.exception("card export %s failed on %s", job.pk, current)
         path.unlink(missing_ok=True)
-        CardExport.objects.filter(pk=job.pk).update(
+        _save_job(job.pk, 
             status=CardExport.Status.FAILED, finished_at=timezone.now(),
             error=f"{current}：{type(exc).__name__}: {exc}"[:2000])
     else:
-        CardExport.objects.filter(pk=job.pk).update(status=CardExport.Status.DONE, finished_at=timezone.now(),
+        _save_job(job.pk, status=CardExport.Status.DONE, finished_at=timezone.now(),
                                                     file=f"exports/{name}", done=len(rows))
 
 
