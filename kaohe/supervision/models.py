@@ -111,6 +111,8 @@ class Item(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children",
                                verbose_name=_("上级事项"))
     status = models.CharField(_("办理状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    # set by the daily job on the first day past the deadline (the state itself is computed, see item_state)
+    overdue_since = models.DateField(_("逾期日期"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -262,3 +264,126 @@ class SupervisionReminder(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "unit", "kind", "day"],
                                                name="one_supervision_reminder_a_day")]
+
+
+# ---- key projects, livelihood projects and the inspection plan ----------------------------------------------
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class KeyProject(models.Model):
+    """A key project (重点项目): the year's investment plan by quarter, what was completed, the inspection scores."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    code = models.CharField(_("编号"), max_length=40)
+    name = models.CharField(_("项目名称"), max_length=200)
+    lead_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="key_projects",
+                                  verbose_name=_("责任单位"))
+    total_investment = models.DecimalField(_("总投资（万元）"), **MONEY)
+    item = models.OneToOneField(Item, null=True, blank=True, on_delete=models.SET_NULL, related_name="key_project",
+                                verbose_name=_("督办事项"))
+
+    class Meta:
+        ordering = ["year", "code"]
+        constraints = [models.UniqueConstraint(fields=["year", "code"], name="key_project_code_unique_per_year")]
+        verbose_name = _("重点项目")
+        verbose_name_plural = _("重点项目")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class ProjectQuarter(models.Model):
+    """One quarter of a key project: planned and completed investment (万元) and the quarter's inspection score."""
+
+    project = models.ForeignKey(KeyProject, on_delete=models.CASCADE, related_name="quarters")
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    planned = models.DecimalField(_("计划投资（万元）"), **MONEY, default=0)
+    completed = models.DecimalField(_("完成投资（万元）"), **MONEY, null=True, blank=True)
+    score = models.FloatField(_("督查评分"), null=True, blank=True)
+    note = models.CharField(_("督查意见"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["project", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "quarter"], name="one_row_per_project_quarter"),
+            models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="quarter_1_to_4"),
+            models.CheckConstraint(condition=models.Q(score__isnull=True) | models.Q(score__gte=0, score__lte=100),
+                                   name="inspection_score_0_to_100"),
+        ]
+        verbose_name = _("季度投资与督查")
+        verbose_name_plural = _("季度投资与督查")
+
+
+class LivelihoodProject(models.Model):
+    """A livelihood project (民生实事): budget, funds issued and paid (万元), progress through its item."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    code = models.CharField(_("编号"), max_length=40)
+    name = models.CharField(_("项目名称"), max_length=200)
+    lead_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="livelihood_projects",
+                                  verbose_name=_("责任单位"))
+    budget = models.DecimalField(_("预算资金（万元）"), **MONEY)
+    issued = models.DecimalField(_("已下达资金（万元）"), **MONEY, default=0)
+    paid = models.DecimalField(_("已支付资金（万元）"), **MONEY, default=0)
+    item = models.OneToOneField(Item, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="livelihood_project", verbose_name=_("督办事项"))
+
+    class Meta:
+        ordering = ["year", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "code"], name="livelihood_code_unique_per_year"),
+            models.CheckConstraint(condition=models.Q(budget__gt=0, issued__gte=0, paid__gte=0),
+                                   name="livelihood_funds_not_negative"),
+        ]
+        verbose_name = _("民生实事")
+        verbose_name_plural = _("民生实事")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class InspectionPlan(models.Model):
+    """The year's supervision plan: how many inspections (督查检查) are allowed (Suining: 26)."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    allowed = models.PositiveSmallIntegerField(_("计划督查检查次数"))
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("督查检查计划")
+        verbose_name_plural = _("督查检查计划")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.allowed}"
+
+
+class Inspection(models.Model):
+    """A scheduled inspection; beyond the plan's number it needs an approval, recorded with it."""
+
+    class Kind(models.TextChoices):
+        COMPREHENSIVE = "comprehensive", _("综合督查")
+        SPECIAL = "special", _("专项督查")
+        UNANNOUNCED = "unannounced", _("暗访")
+        KEY_PROJECTS = "key_projects", _("重点项目季度督查")
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("督查检查"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    day = models.DateField(_("日期"))
+    units = models.ManyToManyField(Unit, blank=True, related_name="+", verbose_name=_("被检查单位"))
+    in_plan = models.BooleanField(_("计划内"), default=True)
+    approval = models.CharField(_("计划外审批（批准人、文号）"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["year", "day", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(in_plan=True) | ~models.Q(approval=""),
+                                              name="inspection_beyond_plan_needs_approval")]
+        verbose_name = _("督查检查")
+        verbose_name_plural = _("督查检查")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.title}"

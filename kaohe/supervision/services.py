@@ -333,7 +333,8 @@ def reopen_item(*, by, item: Item, verification: str, on_site: bool = False,
     if deadline is not None and deadline != item.deadline:
         changes["deadline"] = [item.deadline, deadline]
         item.deadline = deadline
-    item.save(update_fields=["status", "deadline"])
+        item.overdue_since = None  # a new deadline: overdue again only when it passes
+    item.save(update_fields=["status", "deadline", "overdue_since"])
     record(by=by, action="reopen", obj=item, cycle_id=_cycle_id(item), reason=verification, changes=changes)
     _tell(_units_of(item), item, _("督办事项 %(code)s 回头看发现问题反弹，请重新整改：%(v)s")
           % {"code": item.code, "v": verification})
@@ -407,9 +408,12 @@ def _remind(item: Item, unit: Unit, kind: str, day: dt.date, text: str) -> bool:
 
 @transaction.atomic
 def run_daily(*, day: dt.date | None = None) -> dict[str, int]:
-    """Remind the units of progress due, deadlines 3 days away and overdue items; at most once a day each."""
+    """Mark items newly overdue; remind the units of progress due, deadlines 3 days away and overdue items.
+
+    Idempotent: an item is marked once, and each reminder is sent at most once a day (run twice, send once).
+    """
     day = day or gates.today()
-    counts = {k: 0 for k in SupervisionReminder.Kind.values}
+    counts = {k: 0 for k in SupervisionReminder.Kind.values} | {"marked_overdue": 0}
     items = (Item.objects.filter(Q(status=Item.Status.OPEN) | Q(status=Item.Status.REOPENED))
              .select_related("lead_unit", "cycle").prefetch_related("responsible_units"))
     for item in items:
@@ -420,6 +424,13 @@ def run_daily(*, day: dt.date | None = None) -> dict[str, int]:
                 if u.pk == unit_id:
                     last[u] = at.date() if at else None
         start = item.created_at.date() if item.created_at else day
+        if day > item.deadline and item.overdue_since is None:
+            # marked once, on the first run past the deadline; the audit says when it became overdue
+            item.overdue_since = day
+            item.save(update_fields=["overdue_since"])
+            record(by=None, action="overdue", obj=item, cycle_id=_cycle_id(item),
+                   changes={"overdue_since": [None, day]})
+            counts["marked_overdue"] += 1
         for unit in units:
             if day > item.deadline:
                 if _remind(item, unit, SupervisionReminder.Kind.OVERDUE, day,

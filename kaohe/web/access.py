@@ -152,6 +152,8 @@ def may_read_evidence(user: User, evidence: Evidence) -> bool:
         return False
     if evidence.unit_id == unit.pk:
         return True
+    if evidence.supervision_progress.filter(item__lead_unit=unit).exists():
+        return True  # the lead unit of a supervision item reads what its responsible units attached
     return evidence.reports.filter(indicator__lead_unit=unit).exists()
 
 
@@ -250,3 +252,52 @@ def items_for(user: User):
 def get_item_for_user(user: User, pk: int):
     """One supervision item, or 404 when it is missing or not this person's to see."""
     return get_object_or_404(items_for(user), pk=pk)
+
+
+def items_of_leader(user: User):
+    """The items a leader answers for: named as their lead leader (牵头领导) or responsible leader (责任领导)."""
+    from django.db.models import Q
+
+    p = profile(user)
+    if p is None or p.role != Profile.Role.LEADER or not p.name:
+        return items_for(user).none()
+    return items_for(user).filter(Q(lead_leader=p.name) | Q(responsible_leader=p.name))
+
+
+def may_change_item(user: User, item) -> bool:
+    """Progress and 'done' are reported by the item's responsible units (the lead unit when none is named)."""
+    unit = own_unit(user)
+    if unit is None:
+        return False
+    units = list(item.responsible_units.all()) or [item.lead_unit]
+    return unit in units
+
+
+def key_projects_for(user: User):
+    """Key projects: the office and leaders all; a unit its own."""
+    from kaohe.supervision.models import KeyProject
+
+    qs = KeyProject.objects.select_related("lead_unit", "item")
+    if reads_everything(user):
+        return qs
+    unit = own_unit(user)
+    return qs.filter(lead_unit=unit) if unit is not None else qs.none()
+
+
+def get_key_project_for_user(user: User, pk: int):
+    return get_object_or_404(key_projects_for(user), pk=pk)
+
+
+def livelihood_projects_for(user: User):
+    """Livelihood projects: the office and leaders all; a unit its own."""
+    from kaohe.supervision.models import LivelihoodProject
+
+    qs = LivelihoodProject.objects.select_related("lead_unit", "item")
+    if reads_everything(user):
+        return qs
+    unit = own_unit(user)
+    return qs.filter(lead_unit=unit) if unit is not None else qs.none()
+
+
+def get_livelihood_project_for_user(user: User, pk: int):
+    return get_object_or_404(livelihood_projects_for(user), pk=pk)

@@ -21,5 +21,6 @@ urlpatterns = [
     path("notices/", include("kaohe.web.notice_urls")),
     path("cycles/", include("kaohe.analysis.urls")),
     path("cycles/", include("kaohe.outcomes.urls")),
+    path("supervision/", include("kaohe.supervision.urls")),
     path("audit/", include("kaohe.audit.urls")),
 ]

@@ -30,12 +30,14 @@ def test_the_daily_job_run_twice_sends_each_reminder_once(world, django_capture_
         with django_capture_on_commit_callbacks(execute=True):
             counts = svc.run_daily()
         # U1 and U2 have not reported for a week on the weekly item; the other item is 3 days past its deadline
-        assert counts == {"progress_due": 2, "deadline_near": 0, "overdue": 1}
+        assert counts == {"progress_due": 2, "deadline_near": 0, "overdue": 1, "marked_overdue": 1}
+        late.refresh_from_db()
+        assert late.overdue_since == dt.date(2026, 8, 8)
         assert SupervisionReminder.objects.count() == 3
         notices, mails = Notice.objects.count(), len(mail.outbox)
         assert notices == notices_before + 3 and mails == 3
         with django_capture_on_commit_callbacks(execute=True):
-            assert svc.run_daily() == {"progress_due": 0, "deadline_near": 0, "overdue": 0}
+            assert svc.run_daily() == {"progress_due": 0, "deadline_near": 0, "overdue": 0, "marked_overdue": 0}
         call_command("supervision_daily")
         assert SupervisionReminder.objects.count() == 3
         assert Notice.objects.count() == notices and len(mail.outbox) == mails
@@ -45,7 +47,10 @@ def test_the_daily_job_run_twice_sends_each_reminder_once(world, django_capture_
     with time_machine.travel(dt.datetime(2026, 8, 17, 7, 0), tick=False):
         counts = svc.run_daily()
     assert counts["deadline_near"] == 2 and counts["progress_due"] == 2 and counts["overdue"] == 1
+    assert counts["marked_overdue"] == 0  # marked once, on the first day
     assert late.reminders.count() == 2
+    late.refresh_from_db()
+    assert late.overdue_since == dt.date(2026, 8, 8)
 
 
 def test_closed_and_completed_items_are_not_reminded(world) -> None:
