@@ -18,8 +18,8 @@ from kaohe.indicators.services import create_cycle
 from kaohe.indicators.gates import today
 from kaohe.results.services import announce_run, compute_cycle
 
-from . import (perm_analysis, perm_cards, perm_outcomes, perm_ratings, perm_register, perm_reporting, perm_tables,
-               perm_versions)
+from . import (perm_analysis, perm_cards, perm_outcomes, perm_ratings, perm_register, perm_reporting,
+               perm_supervision_items, perm_supervision_overview, perm_supervision_projects, perm_tables, perm_versions)
 from .permtable import (FORBIDDEN, LOGIN, MISSING, NOT_ALLOWED, OK, ROLES, SKIP, Row, cycle, everyone, roles, row,
                         run)
 
@@ -117,8 +117,10 @@ POSTS: list[Row] = [
 
 
 # each part of the cycle brings its rows, and the objects they need (a report, a sheet, an entry)
-PARTS = (perm_reporting, perm_ratings, perm_register, perm_versions, perm_cards, perm_tables, perm_analysis,
-         perm_outcomes)
+# the first BEFORE_PUBLIC parts make their objects before the half-year result is public
+PARTS = (perm_reporting, perm_ratings, perm_register, perm_supervision_items, perm_supervision_overview,
+         perm_supervision_projects, perm_versions, perm_cards, perm_tables, perm_analysis, perm_outcomes)
+BEFORE_PUBLIC = 6
 for part in PARTS:
     TABLE += part.TABLE
     POSTS += part.POSTS
@@ -146,12 +148,12 @@ def w(world) -> SimpleNamespace:
     world.group_a = Indicator.objects.get(cycle=world.cycle, code="A")
     world.b1 = Indicator.objects.get(cycle=world.cycle, code="B1")
     world.u2_total = f"{world.run.unit_results.get(unit=world.unit2).total:.2f}"
-    for part in PARTS[:3]:  # the yearly cycle's objects are made before the result is public
+    for part in PARTS[:BEFORE_PUBLIC]:
         part.setup(world)
     # w.run is in public notice (what leaders and units read); w.draft is a later computation, the office's alone
     announce_run(by=world.office, run=world.run, until=today() + dt.timedelta(days=7))
     world.draft = compute_cycle(by=world.office, cycle=world.cycle)
-    for part in PARTS[3:]:
+    for part in PARTS[BEFORE_PUBLIC:]:
         part.setup(world)
     return world
 
