@@ -91,8 +91,13 @@ def scenario_for(cycle: Cycle) -> dict[str, Any]:
                for r in Rating.objects.filter(cycle=cycle).select_related("indicator", "unit", "group").order_by("id")]
     if ratings:
         scenario["ratings"] = ratings
+    # answers from the cycle's surveys (kaohe.surveys) replace imported counts for the indicators they cover
+    from kaohe.surveys.selectors import responses_for_cycle
+
+    surveyed, survey_rows = responses_for_cycle(cycle)
     responses = [{"indicator": r.indicator.code, "unit": r.unit.code, "choice": r.choice, "count": r.count}
-                 for r in Response.objects.filter(cycle=cycle).select_related("indicator", "unit").order_by("id")]
+                 for r in Response.objects.filter(cycle=cycle).exclude(indicator_id__in=surveyed)
+                 .select_related("indicator", "unit").order_by("id")] + survey_rows
     if responses:
         scenario["responses"] = responses
     adjustments = []

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kaohe.analysis",
     "kaohe.outcomes",
     "kaohe.supervision",
+    "kaohe.surveys",
 ]
 
 MIDDLEWARE = [

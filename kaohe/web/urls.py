@@ -22,5 +22,8 @@ urlpatterns = [
     path("cycles/", include("kaohe.analysis.urls")),
     path("cycles/", include("kaohe.outcomes.urls")),
     path("supervision/", include("kaohe.supervision.urls")),
+    path("cycles/", include("kaohe.surveys.urls_office")),
+    path("cycles/", include("kaohe.surveys.urls_import")),
+    path("s/", include("kaohe.surveys.urls_public")),
     path("audit/", include("kaohe.audit.urls")),
 ]

@@ -19,7 +19,8 @@ from kaohe.indicators.gates import today
 from kaohe.results.services import announce_run, compute_cycle
 
 from . import (perm_analysis, perm_cards, perm_outcomes, perm_ratings, perm_register, perm_reporting,
-               perm_supervision_items, perm_supervision_overview, perm_supervision_projects, perm_tables, perm_versions)
+               perm_supervision_items, perm_supervision_overview, perm_supervision_projects, perm_surveys_import,
+               perm_surveys_office, perm_surveys_public, perm_tables, perm_versions)
 from .permtable import (FORBIDDEN, LOGIN, MISSING, NOT_ALLOWED, OK, ROLES, SKIP, Row, cycle, everyone, roles, row,
                         run)
 
@@ -119,8 +120,9 @@ POSTS: list[Row] = [
 # each part of the cycle brings its rows, and the objects they need (a report, a sheet, an entry)
 # the first BEFORE_PUBLIC parts make their objects before the half-year result is public
 PARTS = (perm_reporting, perm_ratings, perm_register, perm_supervision_items, perm_supervision_overview,
-         perm_supervision_projects, perm_versions, perm_cards, perm_tables, perm_analysis, perm_outcomes)
-BEFORE_PUBLIC = 6
+         perm_supervision_projects, perm_surveys_office, perm_surveys_public, perm_surveys_import, perm_versions,
+         perm_cards, perm_tables, perm_analysis, perm_outcomes)
+BEFORE_PUBLIC = 9
 for part in PARTS:
     TABLE += part.TABLE
     POSTS += part.POSTS

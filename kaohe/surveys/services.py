@@ -1,0 +1,296 @@
+"""Survey writes: design, tokens, submissions from the public page (with the anti-stuffing rules), folding
+answers into counts, review of flagged submissions, answers to comments.
+
+Design changes, token batches, reviews and replies are audited; the public's submissions are append-only rows
+of their own (one audit entry each would be millions), and imports are audited once per file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable, Sequence
+
+from django.db import connection, transaction
+from django.db.models import Count as CountOf
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaohe.audit.services import record
+from kaohe.indicators.models import Cycle, Indicator
+from kaohe.organisation.models import Unit
+from kaohe.web import access
+
+from .masking import mask
+from .models import Answer, Comment, Count, Group, Question, Submission, Survey, Token
+
+FOLD_CHUNK = 2000
+COMMENT_MAX = 1000
+
+
+class SurveyRefused(Exception):
+    """An office-side change the survey's state or the person's role does not allow."""
+
+
+class SubmissionRefused(Exception):
+    """A public submission refused, with the message shown and the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _require_office(by) -> None:
+    if not access.is_office(by):
+        raise SurveyRefused(_("只有考核办可以做这项操作。"))
+
+
+def new_code() -> str:
+    """A one-time code: 128 random bits, URL-safe (22 characters)."""
+    return secrets.token_urlsafe(16)
+
+
+def choices_of(cycle: Cycle) -> dict[str, float]:
+    """The cycle's answer choices and their values (spec: settings.choices, else the default four)."""
+    from .figures import DEFAULT_CHOICES
+
+    return dict((cycle.settings or {}).get("choices") or DEFAULT_CHOICES)
+
+
+# ---- design -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_survey(*, by, cycle: Cycle, title: str, intro: str = "", open_link: bool = False,
+                  opens_at: dt.datetime | None = None, closes_at: dt.datetime | None = None) -> Survey:
+    _require_office(by)
+    title = title.strip()
+    if not title:
+        raise SurveyRefused(_("请填写测评名称。"))
+    survey = Survey.objects.create(cycle=cycle, title=title, intro=intro.strip(), open_link=open_link,
+                                   open_slug=new_code(), opens_at=opens_at, closes_at=closes_at, created_by=by)
+    record(by=by, action="create", obj=survey, cycle_id=cycle.pk,
+           changes={"title": [None, title], "open_link": [None, open_link]})
+    return survey
+
+
+@transaction.atomic
+def add_group(*, by, survey: Survey, code: str, name: str, kind: str, channel: str) -> Group:
+    _require_office(by)
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise SurveyRefused(_("群体的代码和名称不能为空。"))
+    if kind not in Group.Kind.values or channel not in Group.Channel.values:
+        raise SurveyRefused(_("未知的群体或渠道。"))
+    if survey.groups.filter(code=code).exists():
+        raise SurveyRefused(_("已有代码为“%(c)s”的群体。") % {"c": code})
+    group = Group.objects.create(survey=survey, code=code, name=name, kind=kind, channel=channel)
+    record(by=by, action="group", obj=survey, cycle_id=survey.cycle_id,
+           changes={"group": [None, code], "name": [None, name], "kind": [None, kind], "channel": [None, channel]})
+    return group
+
+
+@transaction.atomic
+def add_question(*, by, survey: Survey, indicator: Indicator, direction: str, text: str, units: Iterable[Unit],
+                 groups: Iterable[Group], order: int = 0) -> Question:
+    """A question rates its units on a satisfaction indicator of the survey's cycle; its groups answer it."""
+    _require_office(by)
+    if indicator.cycle_id != survey.cycle_id or indicator.method != "satisfaction":
+        raise SurveyRefused(_("测评问题须对应本考核周期中计分方法为“满意度测评”的指标。"))
+    if direction not in Question.Direction.values:
+        raise SurveyRefused(_("未知的测评方向。"))
+    units, groups = list(units), list(groups)
+    if not units:
+        raise SurveyRefused(_("请选择被测评单位。"))
+    if not groups or any(g.survey_id != survey.pk for g in groups):
+        raise SurveyRefused(_("请选择本测评的作答群体。"))
+    cycle_units = set(survey.cycle.units.values_list("pk", flat=True))
+    if any(u.pk not in cycle_units for u in units):
+        raise SurveyRefused(_("被测评单位须是本考核周期的考核对象。"))
+    question = Question.objects.create(survey=survey, indicator=indicator, direction=direction,
+                                       text=text.strip() or indicator.name, order=order)
+    question.units.set(units)
+    question.groups.set(groups)
+    record(by=by, action="question", obj=survey, cycle_id=survey.cycle_id, changes={
+        "question": [None, question.text], "indicator": [None, indicator.code], "direction": [None, direction],
+        "units": [None, sorted(u.code for u in units)], "groups": [None, sorted(g.code for g in groups)]})
+    return question
+
+
+@transaction.atomic
+def set_status(*, by, survey: Survey, status: str) -> Survey:
+    """Open (测评开始) or close (测评结束) a survey; it opens only with at least one complete question."""
+    _require_office(by)
+    if status not in Survey.Status.values:
+        raise SurveyRefused(_("未知的状态。"))
+    if status == survey.status:
+        return survey
+    if status == Survey.Status.OPEN and not survey.questions.filter(units__isnull=False, groups__isnull=False).exists():
+        raise SurveyRefused(_("测评至少要有一个问题（含被测评单位和作答群体）才能开始。"))
+    old, survey.status = survey.status, status
+    survey.save(update_fields=["status"])
+    record(by=by, action="status", obj=survey, cycle_id=survey.cycle_id, changes={"status": [old, status]})
+    return survey
+
+
+@transaction.atomic
+def make_tokens(*, by, survey: Survey, group: Group, n: int, sent_to: Sequence[str] = ()) -> list[Token]:
+    """n one-time invitation codes for a group (sent_to: masked phone numbers when sent by SMS)."""
+    _require_office(by)
+    if group.survey_id != survey.pk:
+        raise SurveyRefused(_("群体不属于该测评。"))
+    if not 1 <= n <= 100_000:
+        raise SurveyRefused(_("一次可生成 1 到 100000 个邀请码。"))
+    tokens = Token.objects.bulk_create(
+        [Token(survey=survey, group=group, code=new_code(), sent_to=sent_to[i] if i < len(sent_to) else "")
+         for i in range(n)], batch_size=5000)
+    record(by=by, action="tokens", obj=survey, cycle_id=survey.cycle_id,
+           changes={"group": [None, group.code], "tokens": [None, n]})
+    return tokens
+
+
+# ---- the public's submissions -------------------------------------------------------------------------------
+
+
+def is_open(survey: Survey, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return (survey.status == Survey.Status.OPEN and (survey.opens_at is None or survey.opens_at <= now)
+            and (survey.closes_at is None or now < survey.closes_at))
+
+
+def fingerprint(answers: Sequence[tuple[int, int, str]], comments: Sequence[tuple[int, str]]) -> str:
+    """The same answers and comments give the same fingerprint, whatever the order they came in."""
+    text = "|".join(f"{q}:{u}:{c}" for q, u, c in sorted(answers)) + "#" + "|".join(
+        f"{u}:{t.strip()}" for u, t in sorted(comments))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@transaction.atomic
+def submit(*, survey: Survey, group: Group, answers: Sequence[tuple[Question, Unit, str]],
+           comments: Sequence[tuple[Question | None, Unit, str]] = (), token: Token | None = None,
+           ip: str | None = None, device: str = "") -> Submission:
+    """Store one respondent's answers; refuse a spent token or an open-link submission beyond its limits;
+    flag (do not drop) a burst from one address or a duplicate from the same address or device.
+
+    `answers` are (question, unit, choice) already checked against the survey's design by the form.
+    """
+    now = timezone.now()
+    if not is_open(survey, now):
+        raise SubmissionRefused(_("本次测评未在进行中。"), status=403)
+    if not answers:
+        raise SubmissionRefused(_("请至少评价一个单位。"))
+    channel = group.channel
+    if token is not None:
+        # one answer per token: the conditional update is the guard, whatever the concurrency
+        if Token.objects.filter(pk=token.pk, used_at__isnull=True).update(used_at=now) != 1:
+            raise SubmissionRefused(_("该邀请码已使用过，每个邀请码只能作答一次。感谢您的参与！"), status=409)
+    else:
+        channel = Group.Channel.OPEN_LINK
+        if not survey.open_link:
+            raise SubmissionRefused(_("本次测评未开放公开链接。"), status=403)
+        recent = Submission.objects.filter(survey=survey, ip=ip, token__isnull=True,
+                                           submitted_at__gte=now - dt.timedelta(hours=1)).count()
+        if ip and recent >= survey.limit_per_ip:
+            raise SubmissionRefused(_("该网络地址提交过于频繁，请稍后再试。"), status=429)
+        if device and Submission.objects.filter(survey=survey, device=device, token__isnull=True
+                                                ).count() >= survey.limit_per_device:
+            raise SubmissionRefused(_("本设备已参与过本次测评，感谢您的参与！"), status=429)
+    clean_comments = [(q, u, t.strip()[:COMMENT_MAX]) for q, u, t in comments if t and t.strip()]
+    fp = fingerprint([(q.pk, u.pk, c) for q, u, c in answers], [(u.pk, t) for _q, u, t in clean_comments])
+    reasons = []
+    if ip:
+        burst = Submission.objects.filter(survey=survey, ip=ip,
+                                          submitted_at__gte=now - dt.timedelta(minutes=survey.burst_minutes)).count()
+        if burst >= survey.burst_count:
+            reasons.append(_("同一地址 %(m)d 分钟内提交超过 %(n)d 份") % {"m": survey.burst_minutes,
+                                                                   "n": survey.burst_count})
+    same = Submission.objects.filter(survey=survey, fingerprint=fp)
+    if (ip and same.filter(ip=ip).exists()) or (device and same.filter(device=device).exists()):
+        reasons.append(_("与同一地址或设备的答卷完全相同"))
+    sub = Submission.objects.create(survey=survey, group=group, token=token, channel=channel, ip=ip or None,
+                                    device=device[:32], fingerprint=fp,
+                                    status=Submission.Status.FLAGGED if reasons else Submission.Status.COUNTED,
+                                    flag_reason="；".join(reasons)[:200])
+    Answer.objects.bulk_create([Answer(submission=sub, question=q, unit=u, choice=c) for q, u, c in answers])
+    if clean_comments:
+        Comment.objects.bulk_create([Comment(survey=survey, question=q, unit=u, group=group, submission=sub, text=t,
+                                             masked=mask(t)) for q, u, t in clean_comments])
+    return sub
+
+
+@transaction.atomic
+def review(*, by, submission: Submission, accept: bool, note: str = "") -> Submission:
+    """The office's review of a flagged submission: counted (it is folded in next) or rejected (kept, not counted)."""
+    _require_office(by)
+    sub = Submission.objects.select_for_update().get(pk=submission.pk)
+    if sub.status != Submission.Status.FLAGGED:
+        raise SurveyRefused(_("只有待复核的答卷可以复核。"))
+    sub.status = Submission.Status.COUNTED if accept else Submission.Status.REJECTED
+    sub.reviewed_by, sub.reviewed_at = by, timezone.now()
+    sub.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    record(by=by, action="review", obj=sub.survey, cycle_id=sub.survey.cycle_id, reason=note.strip(),
+           changes={"submission": [None, sub.pk], "status": [Submission.Status.FLAGGED, sub.status],
+                    "flag_reason": [None, sub.flag_reason]})
+    return sub
+
+
+# ---- counts -------------------------------------------------------------------------------------------------
+
+
+def add_counts(rows: Iterable[tuple[int, int, int, int, str, int]]) -> None:
+    """Add (survey, question, unit, group, choice, n) to the counts: one upsert per row, inside the caller's
+    transaction (INSERT … ON CONFLICT … DO UPDATE, on PostgreSQL and SQLite alike)."""
+    table = Count._meta.db_table
+    sql = (f"INSERT INTO {table} (survey_id, question_id, unit_id, group_id, choice, n) VALUES (%s, %s, %s, %s, %s, %s) "
+           f"ON CONFLICT (question_id, unit_id, group_id, choice) DO UPDATE SET n = {table}.n + excluded.n")
+    rows = list(rows)
+    if rows:
+        with connection.cursor() as cur:
+            cur.executemany(sql, rows)
+
+
+def fold_counts(survey: Survey | None = None) -> int:
+    """Fold the answers of counted submissions not yet in the counts into them; returns submissions folded.
+
+    Each submission is folded once: it is locked (skipped when another fold holds it) and marked in the same
+    transaction that adds its answers. Web requests never touch the count rows, so they never wait on them.
+    """
+    folded = 0
+    while True:
+        with transaction.atomic():
+            pending = Submission.objects.filter(folded=False, status=Submission.Status.COUNTED)
+            if survey is not None:
+                pending = pending.filter(survey=survey)
+            if connection.features.has_select_for_update_skip_locked:
+                pending = pending.select_for_update(skip_locked=True)
+            ids = list(pending.order_by("pk").values_list("pk", flat=True)[:FOLD_CHUNK])
+            if not ids:
+                return folded
+            agg = (Answer.objects.filter(submission_id__in=ids)
+                   .values_list("submission__survey_id", "question_id", "unit_id", "submission__group_id", "choice")
+                   .annotate(n=CountOf("id")).order_by())
+            add_counts(agg)
+            Submission.objects.filter(pk__in=ids).update(folded=True)
+            folded += len(ids)
+
+
+# ---- comments -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reply_comment(*, by, comment: Comment, text: str) -> Comment:
+    """The unit concerned answers a comment (the office may answer for it)."""
+    unit = access.own_unit(by)
+    if not access.is_office(by) and (unit is None or unit.pk != comment.unit_id):
+        raise SurveyRefused(_("只有被评价的单位可以答复该意见。"))
+    text = text.strip()
+    if not text:
+        raise SurveyRefused(_("请填写答复内容。"))
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    old = comment.reply
+    comment.reply, comment.replied_by, comment.replied_at = text, by, timezone.now()
+    comment.save(update_fields=["reply", "replied_by", "replied_at"])
+    record(by=by, action="reply", obj=comment.survey, cycle_id=comment.survey.cycle_id,
+           changes={"comment": [None, comment.pk], "reply": [old or None, text]})
+    return comment
