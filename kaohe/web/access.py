@@ -301,3 +301,47 @@ def livelihood_projects_for(user: User):
 
 def get_livelihood_project_for_user(user: User, pk: int):
     return get_object_or_404(livelihood_projects_for(user), pk=pk)
+
+
+# --- satisfaction surveys (满意度测评) ------------------------------------------------------------------------
+
+def surveys_for(user: User, cycle: Cycle):
+    """The cycle's surveys this person may open: the office and leaders all; a unit assessed in the cycle all of
+    them too, but only to read and answer the comments about itself (see comments_for)."""
+    from kaohe.surveys.models import Survey
+
+    qs = Survey.objects.filter(cycle=cycle)
+    if reads_everything(user):
+        return qs
+    unit = own_unit(user)
+    if unit is not None and cycle.units.filter(pk=unit.pk).exists():
+        return qs
+    return qs.none()
+
+
+def get_survey_for_user(user: User, cycle: Cycle, pk: int, *, unit_ok: bool = False):
+    """One survey of the cycle: the office and leaders; a unit only where the page says so (unit_ok=True: the
+    survey list and its comments), else 404 — design, tokens, results and imports are not a unit's to see."""
+    from kaohe.surveys.models import Survey
+
+    if reads_everything(user):
+        return get_object_or_404(Survey.objects.select_related("cycle"), cycle=cycle, pk=pk)
+    if unit_ok:
+        return get_object_or_404(surveys_for(user, cycle).select_related("cycle"), pk=pk)
+    raise Http404
+
+
+def comments_for(user: User, survey):
+    """Comments of a survey: the office and leaders all; a unit only those about itself."""
+    qs = survey.comments.select_related("unit", "group", "question", "replied_by")
+    if reads_everything(user):
+        return qs
+    unit = own_unit(user)
+    if unit is not None and survey.cycle.units.filter(pk=unit.pk).exists():
+        return qs.filter(unit=unit)
+    return qs.none()
+
+
+def get_comment_for_user(user: User, survey, pk: int):
+    """One comment, or 404 when it is missing or about another unit."""
+    return get_object_or_404(comments_for(user, survey), pk=pk)
