@@ -11,6 +11,8 @@ KAOHE_OFFICE_NAME  the office's name in the header of printed pages (default 目
 KAOHE_SITE_URL   the address people use, for links in e-mails (default http://127.0.0.1:8000)
 KAOHE_HTTPS_PROXY      True when nginx ends HTTPS in front (default False)
 CSRF_TRUSTED_ORIGINS   comma-separated origins, e.g. https://kaohe.example.gov.cn
+KAOHE_TRUSTED_PROXY    True when a reverse proxy sets X-Forwarded-For to the client's address (default False)
+KAOHE_SMS_SENDER       dotted path of the survey SMS sender class (default: written to the log, never sent)
 """
 
 from __future__ import annotations
@@ -156,6 +158,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kaohe@localhost")
 # The office's name, printed at the top of every PDF page (report cards, ranking tables).
 KAOHE_OFFICE_NAME = os.environ.get("KAOHE_OFFICE_NAME", "目标绩效考核办公室")
 KAOHE_SITE_URL = os.environ.get("KAOHE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")  # links in e-mails
+# Survey answering page: the client's address is X-Forwarded-For's first one only behind a proxy that sets it.
+KAOHE_TRUSTED_PROXY = envbool("KAOHE_TRUSTED_PROXY")
+KAOHE_SMS_SENDER = os.environ.get("KAOHE_SMS_SENDER", "kaohe.surveys.sms.ConsoleSender")  # invitations by SMS
 
 LOGGING = {
     "version": 1,
