@@ -6,7 +6,8 @@ Rates are percentages rounded half up to two decimals, as an office writes them 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -65,3 +66,29 @@ def lagging(f: QuarterFigures) -> bool:
     """进度滞后: below 80 % of the plan to date, or scored below 70 this quarter."""
     return ((f.completion_rate is not None and f.completion_rate < LAGGARD_RATE)
             or (f.score is not None and f.score < LAGGARD_SCORE))
+
+
+def quarter_of(day: dt.date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+def quarter_to_date(year: int, day: dt.date) -> int:
+    """The quarter a year's figures run to on a day: 4 for a past year, 1 for a future one, else day's quarter."""
+    if year < day.year:
+        return 4
+    if year > day.year:
+        return 1
+    return quarter_of(day)
+
+
+def bulletin_number(year: int, quarter: int) -> str:
+    """The quarterly key-project bulletin's number: one issue a quarter, 督查通报〔2026〕第3期."""
+    return f"督查通报〔{year}〕第{quarter}期"
+
+
+def ranks(scores: Sequence[float | None]) -> list[int | None]:
+    """Competition ranks (1, 2, 2, 4) by score, highest first; None for a project not scored."""
+    out: list[int | None] = []
+    for s in scores:
+        out.append(None if s is None else 1 + sum(1 for other in scores if other is not None and other > s))
+    return out
