@@ -294,3 +294,54 @@ def reply_comment(*, by, comment: Comment, text: str) -> Comment:
     record(by=by, action="reply", obj=comment.survey, cycle_id=comment.survey.cycle_id,
            changes={"comment": [None, comment.pk], "reply": [old or None, text]})
     return comment
+
+
+# ---- the office's settings and bulk review (survey office pages) --------------------------------------------
+
+SETTINGS_FIELDS = ("title", "intro", "opens_at", "closes_at", "open_link", "limit_per_ip", "limit_per_device",
+                   "burst_minutes", "burst_count")
+
+
+@transaction.atomic
+def update_survey(*, by, survey: Survey, **fields) -> Survey:
+    """Change a survey's settings (name, dates, open link, limits, burst thresholds); only what changed is
+    written and audited."""
+    _require_office(by)
+    unknown = set(fields) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise SurveyRefused(_("未知的测评设置：%(f)s") % {"f": "、".join(sorted(unknown))})
+    if "title" in fields:
+        fields["title"] = (fields["title"] or "").strip()
+        if not fields["title"]:
+            raise SurveyRefused(_("请填写测评名称。"))
+    if "intro" in fields:
+        fields["intro"] = (fields["intro"] or "").strip()
+    for name in ("limit_per_ip", "limit_per_device", "burst_minutes", "burst_count"):
+        if name in fields and (fields[name] is None or int(fields[name]) < 1):
+            raise SurveyRefused(_("次数和时段须为正整数。"))
+    opens, closes = fields.get("opens_at", survey.opens_at), fields.get("closes_at", survey.closes_at)
+    if opens and closes and closes <= opens:
+        raise SurveyRefused(_("结束时间须晚于开始时间。"))
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    changes = {k: [getattr(survey, k), v] for k, v in fields.items() if getattr(survey, k) != v}
+    if not changes:
+        return survey
+    for k, (_old, new) in changes.items():
+        setattr(survey, k, new)
+    survey.save(update_fields=list(changes))
+    record(by=by, action="update", obj=survey, cycle_id=survey.cycle_id, changes=changes)
+    return survey
+
+
+@transaction.atomic
+def review_from_ip(*, by, survey: Survey, ip: str, accept: bool, note: str = "") -> int:
+    """Review every flagged submission of a survey from one address at once (a burst): one audit entry for the
+    lot, with how many; returns that number."""
+    _require_office(by)
+    status = Submission.Status.COUNTED if accept else Submission.Status.REJECTED
+    flagged = Submission.objects.filter(survey=survey, ip=ip, status=Submission.Status.FLAGGED)
+    n = flagged.update(status=status, reviewed_by=by, reviewed_at=timezone.now())
+    if n:
+        record(by=by, action="review", obj=survey, cycle_id=survey.cycle_id, reason=note.strip(),
+               changes={"ip": [None, ip], "status": [Submission.Status.FLAGGED, status], "submissions": [None, n]})
+    return n

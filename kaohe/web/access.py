@@ -333,7 +333,7 @@ def get_survey_for_user(user: User, cycle: Cycle, pk: int, *, unit_ok: bool = Fa
 
 def comments_for(user: User, survey):
     """Comments of a survey: the office and leaders all; a unit only those about itself."""
-    qs = survey.comments.select_related("unit", "group", "question", "replied_by")
+    qs = survey.comments.select_related("unit", "group", "question__indicator", "replied_by")
     if reads_everything(user):
         return qs
     unit = own_unit(user)

@@ -1,14 +1,82 @@
-"""Permission rows for the survey office pages (see test_permissions.py for how they are read)."""
+"""Permission rows for the survey office pages (see test_permissions.py for how they are read).
+
+The office designs and runs surveys and reviews flagged answers; leaders read every page and change nothing; an
+assessed county opens the list and the comments about itself, and answers those (another county's looks missing);
+统计局, not assessed in the cycle, sees no survey.
+"""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
-from .permtable import Row
+from .permtable import FORBIDDEN, MISSING, NOT_ALLOWED, OK, SKIP, Row, everyone, roles, row
 
-TABLE: list[Row] = []
-POSTS: list[Row] = []
+
+def _survey(w: SimpleNamespace) -> dict:
+    return {"cycle": w.cycle.pk, "pk": w.office_survey.pk}
+
+
+def _comment(which: str):
+    return lambda w: _survey(w) | {"comment": getattr(w, f"office_comment_{which}").pk}
+
+
+def _sub(w: SimpleNamespace) -> dict:
+    return _survey(w) | {"sub": w.office_flagged.pk}
+
+
+def _cycle(w: SimpleNamespace) -> dict:
+    return {"cycle": w.cycle.pk}
+
+
+READERS = roles(OK, OK, MISSING, MISSING, MISSING)  # a survey's office pages are no unit's to see
+OFFICE_WRITES = roles(OK, FORBIDDEN, MISSING, MISSING, MISSING)  # an empty POST: the form again, nothing written
+
+TABLE: list[Row] = [
+    row("survey_list", everyone(OK), _cycle),
+    row("survey_new", roles(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), _cycle),
+    row("survey_detail", READERS, _survey),
+    row("survey_settings", everyone(NOT_ALLOWED), _survey),
+    row("survey_group_add", everyone(NOT_ALLOWED), _survey),
+    row("survey_question_add", everyone(NOT_ALLOWED), _survey),
+    row("survey_status", everyone(NOT_ALLOWED), _survey),
+    row("survey_results", READERS, _survey),
+    row("survey_results_export", READERS, _survey),
+    row("survey_monitor", READERS, _survey),
+    row("survey_monitor_data", READERS, _survey),
+    row("survey_flagged", READERS, _survey),
+    row("survey_review", everyone(NOT_ALLOWED), _sub),
+    row("survey_comments", roles(OK, OK, MISSING, OK, OK), _survey),
+    row("survey_comment_reply", everyone(NOT_ALLOWED), _comment("u1"), "U1"),
+]
+
+POSTS: list[Row] = [
+    row("survey_new", roles(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), _cycle),
+    row("survey_settings", OFFICE_WRITES, _survey),
+    row("survey_group_add", OFFICE_WRITES, _survey),
+    row("survey_question_add", OFFICE_WRITES, _survey),
+    # an empty status change goes back to the design page with a message: tested with the view
+    row("survey_status", roles(SKIP, FORBIDDEN, MISSING, MISSING, MISSING), _survey),
+    row("survey_flagged", OFFICE_WRITES, _survey),  # reviewing an address's lot needs the address
+    row("survey_review", OFFICE_WRITES, _sub),
+    row("survey_comment_reply", roles(OK, FORBIDDEN, MISSING, OK, MISSING), _comment("u1"), "U1"),
+    row("survey_comment_reply", roles(OK, FORBIDDEN, MISSING, MISSING, OK), _comment("u2"), "U2"),
+]
 
 
 def setup(w: SimpleNamespace) -> None:
-    """Nothing yet."""
+    """A draft survey of the cycle with a group, one comment about each county and one flagged submission (the
+    cycle has no satisfaction leaf, so they are made as a submission would leave them)."""
+    from kaohe.surveys import services as svc
+    from kaohe.surveys.masking import mask
+    from kaohe.surveys.models import Comment, Group, Submission
+
+    w.office_survey = svc.create_survey(by=w.office, cycle=w.cycle, title="2026年度群众满意度测评（权限）")
+    group = svc.add_group(by=w.office, survey=w.office_survey, code="public", name="群众", kind=Group.Kind.PUBLIC,
+                          channel=Group.Channel.OPEN_LINK)
+    w.office_flagged = Submission.objects.create(survey=w.office_survey, group=group, channel=group.channel,
+                                                 ip="10.1.2.3", fingerprint="x" * 64,
+                                                 status=Submission.Status.FLAGGED, flag_reason="同一地址集中提交")
+    for name, unit in (("u1", w.unit1), ("u2", w.unit2)):
+        text = f"{unit.name}办事要跑好几趟，联系电话 13900001111"
+        setattr(w, f"office_comment_{name}", Comment.objects.create(
+            survey=w.office_survey, unit=unit, group=group, text=text, masked=mask(text)))
