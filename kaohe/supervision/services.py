@@ -137,6 +137,93 @@ def decompose_item(*, by, item: Item, units: Iterable[Unit], title: str = "") ->
     return subs
 
 
+def _milestone_list(item: Item) -> list[list[str]]:
+    return [[m.title, m.due.isoformat()] for m in item.milestones.order_by("due", "id")]
+
+
+@transaction.atomic
+def update_item(*, by, item: Item, title: str, source: str, lead_unit: Unit, deadline: dt.date,
+                responsible_units: Iterable[Unit] = (), cycle: Cycle | None = None, source_ref: str = "",
+                description: str = "", lead_leader: str = "", responsible_leader: str = "",
+                report_interval: str = Item.Interval.MONTHLY, indicator: Indicator | None = None,
+                milestones: Iterable[tuple[str, dt.date]] | None = None, reason: str = "") -> Item:
+    """Change an item's content, parties, deadline or milestones (office only; never a closed item).
+
+    `milestones` is the whole new list (None leaves them as they are): a milestone kept under the same title
+    keeps its done mark and takes the new date; one left out is removed. Returns early when nothing changes.
+    """
+    _require_office(by)
+    item = _lock(item)
+    if item.status == Item.Status.CLOSED:
+        raise SupervisionRefused(_("事项已销号，不能修改；问题反弹时请先回头看、重新整改。"))
+    title = title.strip()
+    if not title:
+        raise SupervisionRefused(_("事项不能为空。"))
+    if source not in Item.Source.values:
+        raise SupervisionRefused(_("未知的来源“%(s)s”。") % {"s": source})
+    if report_interval not in Item.Interval.values:
+        raise SupervisionRefused(_("未知的报送周期“%(s)s”。") % {"s": report_interval})
+    if indicator is not None and (cycle is None or indicator.cycle_id != cycle.pk):
+        raise SupervisionRefused(_("所属指标须是扣分计入的考核周期中的指标。"))
+    if (cycle.pk if cycle else None) != item.cycle_id and item.letters.filter(entry__isnull=False).exists():
+        # the letters' deductions stay in the register of the cycle they were sent for
+        raise SupervisionRefused(_("已有督办文书的扣分计入原考核周期，不能再更改考核周期。"))
+    wanted: list[tuple[str, dt.date]] | None = None
+    if milestones is not None:
+        wanted = [(t.strip(), d) for t, d in milestones]
+        titles = [t for t, _d in wanted]
+        if any(not t for t in titles):
+            raise SupervisionRefused(_("节点名称不能为空。"))
+        if len(set(titles)) != len(titles):
+            raise SupervisionRefused(_("节点名称不能重复。"))
+
+    before = _snap(item)
+    before_units = sorted(u.code for u in item.responsible_units.all())
+    before_milestones = _milestone_list(item)
+    old_deadline = item.deadline
+    item.title, item.source, item.source_ref = title, source, source_ref.strip()
+    item.description = description.strip()
+    item.lead_leader, item.responsible_leader = lead_leader.strip(), responsible_leader.strip()
+    item.lead_unit, item.deadline, item.report_interval = lead_unit, deadline, report_interval
+    item.cycle, item.indicator = cycle, indicator
+    overdue_since = item.overdue_since
+    if deadline != old_deadline and overdue_since is not None and deadline >= gates.today():
+        item.overdue_since = None  # a later deadline: overdue again only when it passes
+    units = list(responsible_units)
+    after_units = sorted(u.code for u in units)
+    after = _snap(item)
+    changes: dict[str, Any] = {k: [v, after[k]] for k, v in before.items() if after[k] != v}
+    if item.overdue_since != overdue_since:
+        changes["overdue_since"] = [overdue_since, None]
+    if after_units != before_units:
+        changes["responsible_units"] = [before_units, after_units]
+    if wanted is not None:
+        after_milestones = [[t, d.isoformat()] for t, d in sorted(wanted, key=lambda m: m[1])]
+        if after_milestones != before_milestones:
+            changes["milestones"] = [before_milestones, after_milestones]
+    if not changes:
+        return item
+    item.save()
+    if "responsible_units" in changes:
+        item.responsible_units.set(units)
+    if "milestones" in changes and wanted is not None:
+        existing = {m.title: m for m in item.milestones.all()}
+        for t, d in wanted:
+            m = existing.pop(t, None)
+            if m is None:
+                Milestone.objects.create(item=item, title=t, due=d)
+            elif m.due != d:
+                m.due = d
+                m.save(update_fields=["due"])
+        for m in existing.values():
+            m.delete()  # progress reported against it keeps its text; the link goes
+    record(by=by, action="update", obj=item, cycle_id=_cycle_id(item), reason=reason.strip(), changes=changes)
+    if deadline != old_deadline:
+        _tell(_units_of(item), item, _("督办事项 %(code)s %(title)s 的完成时限调整为 %(d)s。")
+              % {"code": item.code, "title": item.title, "d": item.deadline})
+    return item
+
+
 # ---- the Excel list ---------------------------------------------------------------------------
 
 
