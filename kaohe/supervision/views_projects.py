@@ -144,7 +144,8 @@ def _bulletin_ctx(request: HttpRequest, year: int, quarter: int) -> dict:
             "red_score": figures.RED_LIST_SCORE, "red_rate": figures.RED_LIST_RATE,
             "laggard_score": figures.LAGGARD_SCORE, "laggard_rate": figures.LAGGARD_RATE,
             # a unit opens only its own projects' pages; the bulletin itself is public
-            "linkable": {r.project.pk for r in b.rows if reads_all or (own is not None and r.project.lead_unit_id == own.pk)}}
+            "linkable": {r.project.pk for r in b.rows
+                         if reads_all or (own is not None and r.project.lead_unit_id == own.pk)}}
 
 
 @login_required
@@ -169,8 +170,8 @@ def livelihood_list(request: HttpRequest) -> HttpResponse:
     rows = projects.livelihood_rows(access.livelihood_projects_for(request.user).filter(year=year),
                                     timezone.localdate())
     reads_all = access.reads_everything(request.user)
-    ctx = {"year": year, "years": _years(LivelihoodProject, year), "rows": rows, "office": access.is_office(request.user),
-           "reads_all": reads_all,
+    ctx = {"year": year, "years": _years(LivelihoodProject, year), "rows": rows,
+           "office": access.is_office(request.user), "reads_all": reads_all,
            # a unit sees its own projects, never the city's totals
            "totals": projects.livelihood_totals(rows) if reads_all else None}
     return render(request, "supervision/livelihood_list.html", ctx)

@@ -43,7 +43,8 @@ def test_quarter_figures_add_up_to_date_and_take_the_quarters_own_score() -> Non
     q2 = figures.quarter_figures(rows, 2)  # quarter 2 not reported yet: counted as 0 completed
     assert (q2.planned_to_date, q2.completed_to_date, q2.completion_rate, q2.score) == (D(300), D(90), D("30.00"), 80.0)
     q3 = figures.quarter_figures(rows, 3)
-    assert (q3.planned_to_date, q3.completed_to_date, q3.completion_rate, q3.score) == (D(600), D(400), D("66.67"), 60.0)
+    assert (q3.planned_to_date, q3.completed_to_date, q3.completion_rate, q3.score) == (
+        D(600), D(400), D("66.67"), 60.0)
     assert figures.quarter_figures(rows, 4).score is None
     assert figures.quarter_figures([], 2).completion_rate is None
 
@@ -208,7 +209,8 @@ def test_a_livelihood_budget_must_be_positive(world) -> None:
 
 def test_livelihood_totals_are_in_yi_with_the_rates_of_the_sums(world) -> None:
     # 321400 / 341700 / 324000 万元 = Suining's 32.14 / 34.17 / 32.4 亿元
-    for code, budget, issued, paid in (("MS-01", "200000", "221700", "210000"), ("MS-02", "121400", "120000", "114000")):
+    funds = (("MS-01", "200000", "221700", "210000"), ("MS-02", "121400", "120000", "114000"))
+    for code, budget, issued, paid in funds:
         project = _livelihood(world, code, budget)
         pj.record_funds(by=world.office, project=project, issued=D(issued), paid=D(paid))
     rows = pj.livelihood_rows(type(project).objects.filter(year=2026), dt.date(2026, 12, 1))
