@@ -71,9 +71,15 @@ def _units_of(item: Item) -> list[Unit]:
     return units or [item.lead_unit]
 
 
+def _item_link(item: Item) -> str:
+    from django.urls import reverse
+
+    return reverse("supervision_item", kwargs={"pk": item.pk})
+
+
 def _tell(units: Iterable[Unit], item: Item, text: str, key: str = "") -> int:
     users = [u for unit in units for u in unit_users(unit)]
-    return notify(users=users, text=text, cycle=item.cycle, key=key)
+    return notify(users=users, text=text, link=_item_link(item), cycle=item.cycle, key=key)
 
 
 # ---- items ------------------------------------------------------------------------------------
@@ -489,7 +495,7 @@ def _remind(item: Item, unit: Unit, kind: str, day: dt.date, text: str) -> bool:
             SupervisionReminder.objects.create(item=item, unit=unit, kind=kind, day=day)
     except IntegrityError:
         return False
-    notify(users=unit_users(unit), text=text, cycle=item.cycle, key=f"supervision:{item.pk}:{unit.pk}:{kind}:{day:%Y%m%d}")
+    notify(users=unit_users(unit), text=text, link=_item_link(item), cycle=item.cycle, key=f"supervision:{item.pk}:{unit.pk}:{kind}:{day:%Y%m%d}")
     return True
 
 

@@ -294,9 +294,7 @@ def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def letter_pdf(request: HttpRequest, pk: int) -> FileResponse:
     """The letter as printed: the office, leaders and the unit it was sent to; to anyone else it is missing."""
-    letter = get_object_or_404(Letter.objects.select_related("unit"), pk=pk)
-    if not (access.reads_everything(request.user) or access.own_unit(request.user) == letter.unit):
-        raise Http404
+    letter = access.get_letter_for_user(request.user, pk)
     if not letter.pdf:
         raise Http404
     try:

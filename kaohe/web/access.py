@@ -273,6 +273,16 @@ def may_change_item(user: User, item) -> bool:
     return unit in units
 
 
+def get_letter_for_user(user: User, pk: int):
+    """A supervision letter (督办文书): the office, leaders and the unit it was sent to; to anyone else missing."""
+    from kaohe.supervision.models import Letter
+
+    letter = get_object_or_404(Letter.objects.select_related("unit", "item"), pk=pk)
+    if reads_everything(user) or own_unit(user) == letter.unit:
+        return letter
+    raise Http404
+
+
 def key_projects_for(user: User):
     """Key projects: the office and leaders all; a unit its own."""
     from kaohe.supervision.models import KeyProject
