@@ -148,3 +148,19 @@ def test_the_default_sender_only_logs_a_masked_number(caplog) -> None:
     with caplog.at_level(logging.INFO, logger="kaohe.sms"):
         load_sender().send("13812345678", "测试")
     assert "138****5678" in caplog.text and "13812345678" not in caplog.text
+
+
+def test_the_qr_code_draws_exactly_the_modules_of_the_link() -> None:
+    import re
+
+    import qrcode
+
+    url = "https://kaohe.example.gov.cn/s/AbCdEfGhIjKlMnOpQrStUv/"
+    qr = qrcode.QRCode(border=1, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(url)
+    qr.make(fit=True)
+    want = {(x, y) for y, row in enumerate(qr.get_matrix()) for x, dark in enumerate(row) if dark}
+    drawn = {(x0 + i, y) for x0, y, n in ((int(a), int(b), int(c)) for a, b, c in
+                                           re.findall(r"M(\d+),(\d+)h(\d+)v1h-\d+z", tokens.qr_svg(url)))
+             for i in range(n)}
+    assert drawn == want
