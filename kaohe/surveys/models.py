@@ -194,12 +194,20 @@ class ImportBatch(models.Model):
 
 
 class ImportedAnswer(models.Model):
-    """One imported rating, loaded in bulk (PostgreSQL COPY): lean on purpose, one index (the batch)."""
+    """One imported rating, loaded in bulk (PostgreSQL COPY): lean on purpose.
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="+")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+", db_index=False)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+", db_index=False)
+    What made a load of millions of rows slow is kept out of the table: no foreign-key constraints in the database
+    (a trigger query per row and key) — the importer checks every id against the survey's design and holds that
+    design locked (FOR KEY SHARE, as the constraints would) until it commits, and deletions still cascade or are
+    refused through Django's on_delete; and no B-tree on the batch (millions of equal keys) — a batch's rows are
+    copied together, so a BRIN index finds them (migration 0002; a plain index on SQLite)."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="+", db_index=False,
+                              db_constraint=False)
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+", db_index=False,
+                                 db_constraint=False)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     choice = models.CharField(max_length=24)
     respondent = models.CharField(max_length=40, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
