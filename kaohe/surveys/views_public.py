@@ -25,6 +25,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -53,6 +54,8 @@ def _version(survey_ref: str) -> Subquery:
 
 _DESIGNS: dict[tuple[int, int], tuple[str, tuple[DesignQuestion, ...]]] = {}
 _DESIGNS_LOCK = threading.Lock()
+# the token page's blank form is the same for every code of a group (no CSRF token, it posts to its own address)
+_BLANK: dict[tuple[int, int, str, str], str] = {}
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -83,12 +86,13 @@ def design_of(survey: Survey, group: Group, version: str | None) -> tuple[Design
         with _DESIGNS_LOCK:
             if len(_DESIGNS) > 500:  # surveys are few; a long-running process forgets the closed ones
                 _DESIGNS.clear()
+                _BLANK.clear()
             _DESIGNS[key] = (version, design)
     return design
 
 
-def _page(template: str, ctx: dict, status: int = 200) -> HttpResponse:
-    resp = HttpResponse(render_to_string(f"surveys/{template}", ctx), status=status)
+def _page(template: str, ctx: dict, status: int = 200, html: str | None = None) -> HttpResponse:
+    resp = HttpResponse(html if html is not None else render_to_string(f"surveys/{template}", ctx), status=status)
     resp["Cache-Control"] = "no-store"
     resp["Content-Security-Policy"] = CSP
     resp["Referrer-Policy"] = "no-referrer"  # the link holds the one-time code
@@ -108,6 +112,9 @@ def _answer(request: HttpRequest, *, survey: Survey, group: Group, version: str 
     """The form (GET, or a POST with errors: answers kept) or the submission and the thank-you page."""
     if not services.is_open(survey):
         return _message(403, _("测评未在进行中"), _("本次测评尚未开始或已经结束，感谢您的关注。"), survey)
+    blank_key = (survey.pk, group.pk, version or "", get_language())
+    if request.method == "GET" and not csrf and version is not None and blank_key in _BLANK:
+        return _page("public_answer.html", {}, html=_BLANK[blank_key])
     design = design_of(survey, group, version)
     if not design:
         return _message(404, _("没有需要作答的问题"), _("本次测评没有需要您作答的问题。"), survey)
@@ -125,7 +132,12 @@ def _answer(request: HttpRequest, *, survey: Survey, group: Group, version: str 
     ctx = {"survey": survey, "rows": form.rows(), "choices": choices, "errors": form.non_field_errors(),
            "invalid": form.is_bound and not form.is_valid(), "problem": problem,
            "csrf_token": get_token(request) if csrf else None}
-    return _page("public_answer.html", ctx)
+    html = render_to_string("surveys/public_answer.html", ctx)
+    if request.method == "GET" and not csrf and version is not None:
+        if len(_BLANK) > 500:  # each change of a survey makes a new key: forget the old ones now and then
+            _BLANK.clear()
+        _BLANK[blank_key] = html
+    return _page("public_answer.html", ctx, html=html)
 
 
 # the one-time code in the link is the nonce: a forged cross-site POST would need it, and whoever holds it may

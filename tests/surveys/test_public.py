@@ -199,3 +199,12 @@ def test_the_page_makes_a_fixed_small_number_of_queries(sw, client, method) -> N
         resp = getattr(client, method)(url, _post(sw) if method == "post" else None)
     assert resp.status_code == 200
     assert len(ctx.captured_queries) <= (1 if method == "get" else 9), [q["sql"] for q in ctx.captured_queries]
+
+
+def test_a_change_to_the_survey_shows_on_the_page_at_once(sw, client) -> None:
+    url = reverse("survey_answer", args=[_code(sw)])
+    assert "南湖县" in client.get(url).content.decode()
+    svc.add_question(by=sw.office, survey=sw.survey, indicator=sw.s1, direction="bottom_up", text="窗口服务是否满意？",
+                     units=[sw.units["U1"]], groups=[sw.public])
+    page = client.get(url).content.decode()
+    assert "窗口服务是否满意？" in page and page.count('type="radio"') == 4 * 4
