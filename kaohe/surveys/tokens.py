@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from io import BytesIO
 
-from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
@@ -169,9 +168,7 @@ def send_invitations(*, by, survey: Survey, group: Group, phones: list[str], lin
                      office: str) -> SmsResult:
     """One invitation per number (the masked number kept on it), then one message each through the configured
     sender. The invitations are committed first: a gateway refusing a message does not undo the others."""
-    with transaction.atomic():
-        tokens = services.make_tokens(by=by, survey=survey, group=group, n=len(phones),
-                                      sent_to=[mask(p) for p in phones])
+    tokens = services.make_tokens(by=by, survey=survey, group=group, n=len(phones), sent_to=[mask(p) for p in phones])
     sender, result = load_sender(), SmsResult()
     for phone, token in zip(phones, tokens, strict=True):
         try:
