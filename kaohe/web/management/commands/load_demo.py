@@ -32,6 +32,7 @@ from kaohe.results.models import Run
 from kaohe.results.models_export import CardExport
 from kaohe.results.services import announce_run, compute_cycle
 from kaohe.web.demo_history import YEARS, add_rules, build_history, history_name
+from kaohe.web.demo_supervision import Supervision, build_supervision
 from kaohe.web.demo_year import Year, build_year, phases
 
 EXAMPLE = Path(settings.BASE_DIR) / "examples" / "suining_city.json"
@@ -88,12 +89,13 @@ class Command(BaseCommand):
                     history = Cycle.objects.filter(name__in=[history_name(y) for y in YEARS])
                     for cycle in [*existing, *history]:
                         remove(cycle)
-                run, year = build(reset=reset)
+                run, year, supervision = build(reset=reset)
             self.stdout.write(f"已载入演示数据 Demo loaded: 「{CYCLE_NAME}」, {run.unit_results.count()} units, "
                               f"computation No. {run.number} ({run.get_stage_display()}, {run.get_status_display()}).")
             self.stdout.write("历史年度 Demo history (final results): "
                               + "; ".join(f"「{history_name(y)}」" for y in YEARS))
             self.stdout.write(f"进行中 In progress: {year.summary()}")
+            self.stdout.write(f"督查督办 Supervision: {supervision.summary()}")
         self.print_logins()
 
     def print_logins(self) -> None:
@@ -121,7 +123,7 @@ def remove(cycle: Cycle) -> None:
     transaction.on_commit(forget)
 
 
-def build(*, reset: bool) -> tuple[Run, Year]:
+def build(*, reset: bool) -> tuple[Run, Year, Supervision]:
     scenario = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     domains = {}
     for code, (name, order) in DOMAINS.items():
@@ -148,7 +150,10 @@ def build(*, reset: bool) -> tuple[Run, Year]:
     announce_run(by=office, run=run, until=max(ph.ends, gates.today()), reason="半年评估结果通报")
     year = build_year(cycle=cycle, office=office, leader=people["leader"], stat=people["stat"],
                       county=people["county"], example=scenario)
-    return run, year
+    supervision = build_supervision(cycle=cycle, office=office, leader_name=people["leader"].profile.name,
+                                    people_by_unit_code={"X01": people["county"], "B06": people["stat"]},
+                                    today=gates.today())
+    return run, year, supervision
 
 
 def person(p: Person, *, reset: bool) -> User:
