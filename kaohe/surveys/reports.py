@@ -187,11 +187,16 @@ def monitor(survey: Survey, now: dt.datetime | None = None) -> dict[str, Any]:
     units = sorted(({"unit": u.name, "code": u.code, "answers": got.get(u.pk, 0)} for u in rated),
                    key=lambda r: (-r["answers"], r["code"]))
 
-    bursts = [{"ip": ip, "submissions": n, "flagged": f, "first": timezone.localtime(a, tz).strftime("%m-%d %H:%M"),
-               "last": timezone.localtime(b, tz).strftime("%m-%d %H:%M")}
-              for ip, n, f, a, b in window.filter(ip__isnull=False).values_list("ip")
-              .annotate(n=CountOf("id"), f=CountOf("id", filter=Q(status=Submission.Status.FLAGGED)),
-                        a=Min("submitted_at"), b=Max("submitted_at")).filter(f__gt=0).order_by("-n", "ip")[:TOP]]
+    # the addresses with the most flagged submissions, then all their submissions in the window on the
+    # (survey, ip, submitted_at) index: no grouping of every address that answered
+    flagged = dict(window.filter(status=Submission.Status.FLAGGED, ip__isnull=False).values_list("ip")
+                   .annotate(f=CountOf("id")).order_by("-f", "ip")[:TOP])
+    spans = {ip: (n, a, b) for ip, n, a, b in window.filter(ip__in=list(flagged)).values_list("ip")
+             .annotate(n=CountOf("id"), a=Min("submitted_at"), b=Max("submitted_at")).order_by()}
+    bursts = sorted(({"ip": ip, "submissions": spans[ip][0], "flagged": f,
+                      "first": timezone.localtime(spans[ip][1], tz).strftime("%m-%d %H:%M"),
+                      "last": timezone.localtime(spans[ip][2], tz).strftime("%m-%d %H:%M")}
+                     for ip, f in flagged.items() if ip in spans), key=lambda b: (-b["submissions"], b["ip"]))
 
     return {
         "now": timezone.localtime(now, tz).strftime("%Y-%m-%d %H:%M:%S"),
