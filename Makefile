@@ -91,8 +91,12 @@ test-fast: install
 screenshots: install
 	KAOHE_SCREENSHOTS=1 SECRET_KEY=kaohe-test-only $(BIN)/python -m pytest -q -p no:xdist tests/browser
 
+# The engine first (it rewrites docs/benchmarks.md), then the survey benchmarks (each replaces its own section):
+# the answering page under load and the import of 15 million answers, both on the local PostgreSQL.
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/survey_load.py --seconds 20
+	DATABASE_URL=$(PG_ADMIN_URL) $(BIN)/python bench/survey_import.py
 
 examples: install
 	$(BIN)/python examples/build.py

@@ -155,6 +155,9 @@ class Submission(models.Model):
             models.Index(fields=["survey", "fingerprint"], name="submission_fingerprint"),
             models.Index(fields=["survey", "submitted_at"], name="submission_time"),
             models.Index(fields=["folded"], condition=models.Q(folded=False), name="submission_unfolded"),
+            # the review queue and the monitor's bursts read only the flagged few among millions
+            models.Index(fields=["survey", "submitted_at"], condition=models.Q(status="flagged"),
+                         name="submission_flagged"),
         ]
         verbose_name = _("答卷")
         verbose_name_plural = _("答卷")

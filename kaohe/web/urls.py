@@ -24,6 +24,7 @@ urlpatterns = [
     path("supervision/", include("kaohe.supervision.urls")),
     path("cycles/", include("kaohe.surveys.urls_office")),
     path("cycles/", include("kaohe.surveys.urls_import")),
+    path("cycles/", include("kaohe.surveys.urls_invitations")),
     path("s/", include("kaohe.surveys.urls_public")),
     path("audit/", include("kaohe.audit.urls")),
 ]
