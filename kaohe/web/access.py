@@ -283,15 +283,19 @@ def get_letter_for_user(user: User, pk: int):
     raise Http404
 
 
-def key_projects_for(user: User):
-    """Key projects: the office and leaders all; a unit its own."""
-    from kaohe.supervision.models import KeyProject
-
-    qs = KeyProject.objects.select_related("lead_unit", "item")
+def _projects_for(user: User, model):
+    """Projects of a kind: the office and leaders all; a unit those it is responsible for."""
+    qs = model.objects.select_related("lead_unit", "item")
     if reads_everything(user):
         return qs
     unit = own_unit(user)
     return qs.filter(lead_unit=unit) if unit is not None else qs.none()
+
+
+def key_projects_for(user: User):
+    from kaohe.supervision.models import KeyProject
+
+    return _projects_for(user, KeyProject)
 
 
 def get_key_project_for_user(user: User, pk: int):
@@ -299,14 +303,9 @@ def get_key_project_for_user(user: User, pk: int):
 
 
 def livelihood_projects_for(user: User):
-    """Livelihood projects: the office and leaders all; a unit its own."""
     from kaohe.supervision.models import LivelihoodProject
 
-    qs = LivelihoodProject.objects.select_related("lead_unit", "item")
-    if reads_everything(user):
-        return qs
-    unit = own_unit(user)
-    return qs.filter(lead_unit=unit) if unit is not None else qs.none()
+    return _projects_for(user, LivelihoodProject)
 
 
 def get_livelihood_project_for_user(user: User, pk: int):
