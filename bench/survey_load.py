@@ -6,8 +6,8 @@ answering page" of docs/benchmarks.md.
 It creates a fresh database (dropped at the end), migrates it, makes an open survey with one question rating
 `--units` units and enough one-time codes, then for each server configuration (gunicorn sync and gthread workers,
 DEBUG=False, behind a "proxy": KAOHE_TRUSTED_PROXY=True and a random X-Forwarded-For address per respondent)
-lets `--connections` simulated respondents each open a code's page (GET) and submit it (POST), as fast as the
-server answers, for `--seconds`. The client is asyncio with raw HTTP/1.1 over keep-alive sockets (cheap on the
+lets `--connections` simulated respondents submit codes' forms (POST) as fast as the server answers, for
+`--seconds`: once submitting only (the page was opened earlier), once opening each page (GET) right before. The client is asyncio with raw HTTP/1.1 over keep-alive sockets (cheap on the
 CPU it shares with the server). Accepted = 200 thank-you pages; afterwards the database must hold exactly that
 many submissions and accepted x units answers (zero lost), and folding them into the counts must add up too.
 """
@@ -37,7 +37,7 @@ SECTION = "## Survey answering page"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 THANKS = "提交成功".encode()
 CHOICES = ["satisfied", "fairly_satisfied", "basically_satisfied", "unsatisfied"]
-TARGET_RATINGS = 500  # answers (one unit rated) accepted per second, issue 8
+TARGET_RATINGS = 500  # answers accepted per second, issue 8: counted as whole submissions
 HOST = "127.0.0.1"
 
 
@@ -46,10 +46,15 @@ class Config:
     kind: str  # sync | gthread
     workers: int
     threads: int = 1
+    submit_only: bool = False  # the page was opened earlier: each respondent only submits (POST)
 
     @property
     def label(self) -> str:
         return f"{self.kind} {self.workers} workers" + (f" x {self.threads} threads" if self.kind == "gthread" else "")
+
+    @property
+    def mode(self) -> str:
+        return "submit only (POST)" if self.submit_only else "open + submit (GET, POST)"
 
 
 @dataclass
@@ -122,7 +127,10 @@ def prepare(n_units: int, n_tokens: int) -> dict:
                                 direction=Question.Direction.BOTTOM_UP, text="您对以下县（区）的工作是否满意？",
                                 units=units, groups=[group])
     svc.set_status(by=office, survey=survey, status="open")
-    codes = [t.code for t in svc.make_tokens(by=office, survey=survey, group=group, n=n_tokens)]
+    codes = []
+    while len(codes) < n_tokens:  # at most 100,000 codes per batch
+        codes += [t.code for t in svc.make_tokens(by=office, survey=survey, group=group,
+                                                  n=min(100_000, n_tokens - len(codes)))]
     connections.close_all()
     return {"survey": survey.pk, "fields": [f"a{question.pk}_{u.pk}" for u in units], "codes": codes}
 
@@ -247,7 +255,8 @@ class Conn:
         self.reader = self.writer = None
 
 
-async def respondent(port: int, codes: list[str], fields: list[str], end: float, fig: Figures, rnd: random.Random) -> None:
+async def respondent(port: int, codes: list[str], fields: list[str], end: float, fig: Figures, rnd: random.Random,
+                     submit_only: bool = False) -> None:
     conn = Conn(port)
     try:
         while codes and time.perf_counter() < end:
@@ -255,12 +264,13 @@ async def respondent(port: int, codes: list[str], fields: list[str], end: float,
             ip = f"{rnd.randint(11, 223)}.{rnd.randint(0, 255)}.{rnd.randint(0, 255)}.{rnd.randint(1, 254)}"
             headers = {"X-Forwarded-For": ip, "User-Agent": "kaohe-bench"}
             path = f"/s/{code}/"
-            t = time.perf_counter()
-            status, _ = await conn.request("GET", path, headers)
-            fig.get_ms.append((time.perf_counter() - t) * 1000)
-            if status != 200:
-                fig.refused[status] = fig.refused.get(status, 0) + 1
-                continue
+            if not submit_only:
+                t = time.perf_counter()
+                status, _ = await conn.request("GET", path, headers)
+                fig.get_ms.append((time.perf_counter() - t) * 1000)
+                if status != 200:
+                    fig.refused[status] = fig.refused.get(status, 0) + 1
+                    continue
             data = {f: rnd.choice(CHOICES) for f in fields}
             if rnd.random() < 0.1:  # some leave a comment
                 q = fields[0].split("_")[0][1:]
@@ -277,32 +287,49 @@ async def respondent(port: int, codes: list[str], fields: list[str], end: float,
         conn.close()
 
 
-async def warm_up(port: int, codes: list[str], n: int) -> None:
-    """Every worker imports Django, connects and caches the design before the clock starts (GETs only)."""
+async def warm_up(port: int, codes: list[str], n: int, fresh: list[str], fields: list[str]) -> None:
+    """Every worker imports Django, connects and caches the design before the clock starts (GETs of the warm-up
+    codes), then a few answer sheets are submitted with fresh codes (so that the answers' tables have statistics:
+    see analyze())."""
     conns = [Conn(port) for _ in range(8)]
     for i in range(n):
         await conns[i % 8].request("GET", f"/s/{codes[i % len(codes)]}/", {"X-Forwarded-For": "192.0.2.1"})
+    for i in range(n):
+        body = urlencode({f: CHOICES[(i + j) % 4] for j, f in enumerate(fields)}).encode()
+        await conns[i % 8].request("POST", f"/s/{fresh.pop()}/", {"X-Forwarded-For": f"198.51.100.{i % 250 + 1}"}, body)
     for c in conns:
         c.close()
+
+
+def analyze() -> None:
+    """ANALYZE the survey tables, as autovacuum does within a minute of a survey's start: a fresh database has no
+    statistics, and the planner may then read the burst check on the survey's time index (every submission of the
+    last minutes) instead of the (survey, address, time) one."""
+    from django.db import connection, connections
+
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE surveys_submission, surveys_answer, surveys_token")
+    connections.close_all()
 
 
 def run_load(cfg: Config, env: dict, setup: dict, codes: list[str], warm: list[str], seconds: float,
              connections: int, workdir: Path) -> Figures:
     """One measured run; the respondents take their codes off the end of `codes` (each is used once)."""
     port = free_port()
-    log = workdir / f"access-{cfg.kind}-{cfg.workers}x{cfg.threads}.log"
+    log = workdir / f"access-{cfg.kind}-{cfg.workers}x{cfg.threads}-{int(cfg.submit_only)}.log"
     proc = start_server(cfg, env, port, log)
     fig = Figures(cfg)
     try:
-        asyncio.run(warm_up(port, warm, 64))
+        asyncio.run(warm_up(port, warm, 64, codes, setup["fields"]))
+        analyze()
         before = db_counts(setup["survey"])
         log.write_text("")  # the warm-up's lines are not measured
         rnd = random.Random(f"{cfg.label} {time.time()}")  # another run's addresses and answers would be duplicates
 
         async def main() -> None:
             end = time.perf_counter() + seconds
-            await asyncio.gather(*(respondent(port, codes, setup["fields"], end, fig, random.Random(rnd.random()))
-                                   for _ in range(connections)))
+            await asyncio.gather(*(respondent(port, codes, setup["fields"], end, fig, random.Random(rnd.random()),
+                                              cfg.submit_only) for _ in range(connections)))
 
         t, cpu = time.perf_counter(), time.process_time()
         asyncio.run(main())
@@ -340,43 +367,53 @@ def pg_version(base: str) -> str:
 
 
 def report(figs: list[Figures], args, units: int, fold_line: str, load_before: tuple, pg: str) -> str:
-    best = max(figs, key=lambda f: f.accepted / f.seconds)
+    def rate(f: Figures) -> float:
+        return f.accepted / f.seconds
+
     lines = [SECTION, "",
              f"Produced by `.venv/bin/python bench/survey_load.py --seconds {args.seconds:g}` on "
              f"{dt.date.today().isoformat()}: {machine()}, PostgreSQL {pg}, gunicorn with DEBUG=False, all on "
              f"127.0.0.1. Load average before the run {load_before[0]:.2f}; the client, the server and PostgreSQL "
              "share the same cores.", "",
-             f"Each simulated respondent opens an invitation link (GET) and submits it (POST): one question rating "
-             f"{units} units, a random choice for each, a comment one time in ten, a random X-Forwarded-For address "
-             f"(as behind a reverse proxy, `KAOHE_TRUSTED_PROXY=True`). {args.connections} respondents at once, "
-             "each as fast as the server answers. **An answer is one unit rated**: one submission holds "
-             f"{units} answers. The target (issue 8) is {TARGET_RATINGS} accepted answers per second.", "",
-             "| Server | Submissions/s | Answers/s | GET p50 / p95 / p99 (ms) | POST p50 / p95 / p99 (ms) | "
+             f"Each simulated respondent submits an invitation link's form (POST): one question rating {units} units, "
+             "a random choice for each, a comment one time in ten, a random X-Forwarded-For address (as behind a "
+             f"reverse proxy, `KAOHE_TRUSTED_PROXY=True`). {args.connections} respondents at once, each as fast as "
+             "the server answers, after a warm-up (64 pages opened, 64 sheets submitted) and an `ANALYZE` of the "
+             "survey tables (autovacuum's job in a running survey; a fresh database has no statistics). Two runs per server: **submit only** — people open the page, think for a minute, "
+             "then submit, so the answers accepted per second are the POSTs the server accepts per second — and "
+             "**open + submit**, where each respondent also opens the page (GET) right before submitting. "
+             f"A submission (one respondent's answers) holds {units} ratings. The target (issue 8) is "
+             f"{TARGET_RATINGS} accepted answers per second, read as submissions.", "",
+             "| Server | Mode | Submissions/s | Ratings/s | GET p50 / p95 / p99 (ms) | POST p50 / p95 / p99 (ms) | "
              "Server time GET p50 / p99 (ms) | Server time POST p50 / p99 (ms) | Accepted | Lost | Client CPU | "
              "Load after |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for f in figs:
-        subs = f.accepted / f.seconds
         lost = f.accepted - f.submissions_in_db
+        get = (f"{pct(f.get_ms, 50):.1f} / {pct(f.get_ms, 95):.1f} / {pct(f.get_ms, 99):.1f}" if f.get_ms else "–")
+        server_get = f"{pct(f.server_get_ms, 50):.1f} / {pct(f.server_get_ms, 99):.1f}" if f.server_get_ms else "–"
         lines.append(
-            f"| {f.config.label} | {subs:,.0f} | {subs * units:,.0f} | "
-            f"{pct(f.get_ms, 50):.1f} / {pct(f.get_ms, 95):.1f} / {pct(f.get_ms, 99):.1f} | "
-            f"{pct(f.post_ms, 50):.1f} / {pct(f.post_ms, 95):.1f} / {pct(f.post_ms, 99):.1f} | "
-            f"{pct(f.server_get_ms, 50):.1f} / {pct(f.server_get_ms, 99):.1f} | "
+            f"| {f.config.label} | {f.config.mode} | {rate(f):,.0f} | {rate(f) * units:,.0f} | {get} | "
+            f"{pct(f.post_ms, 50):.1f} / {pct(f.post_ms, 95):.1f} / {pct(f.post_ms, 99):.1f} | {server_get} | "
             f"{pct(f.server_post_ms, 50):.1f} / {pct(f.server_post_ms, 99):.1f} | "
             f"{f.accepted:,} | {lost} | {f.client_cpu:.0%} | {f.cpu_load[0]:.2f} |")
-    subs = best.accepted / best.seconds
     ok = all(f.accepted == f.submissions_in_db and f.answers_in_db == f.accepted * units and not f.refused for f in figs)
+    lines.append("")
+    for submit_only in (True, False):
+        runs = [f for f in figs if f.config.submit_only == submit_only]
+        if not runs:
+            continue
+        best = max(runs, key=rate)
+        lines.append(
+            f"Best, {best.config.mode}: **{rate(best):,.0f} submissions/s** ({rate(best) * units:,.0f} ratings/s) with "
+            f"{best.config.label} — {'meets' if rate(best) >= TARGET_RATINGS else 'BELOW'} the target of "
+            f"{TARGET_RATINGS}/s; POST p50 {pct(best.post_ms, 50):.1f} ms, p99 {pct(best.post_ms, 99):.1f} ms; "
+            f"server time POST p50 {pct(best.server_post_ms, 50):.1f} ms, p99 {pct(best.server_post_ms, 99):.1f} ms"
+            + (f", GET p50 {pct(best.server_get_ms, 50):.1f} ms, p99 {pct(best.server_get_ms, 99):.1f} ms"
+               if best.server_get_ms else "") + " (target: under 100 ms on the server).")
     lines += ["",
-              f"Best: **{subs * units:,.0f} answers/s ({subs:,.0f} submissions/s)** with {best.config.label}: "
-              f"{'meets' if subs * units >= TARGET_RATINGS else 'BELOW'} the target of {TARGET_RATINGS} answers "
-              f"(ratings) per second; counted in whole submissions it is {subs:,.0f}/s, "
-              f"{'also above' if subs >= TARGET_RATINGS else 'not'} {TARGET_RATINGS}.",
-              f"Server time (target: under 100 ms) with {best.config.label}: GET p50 {pct(best.server_get_ms, 50):.1f} "
-              f"ms, p99 {pct(best.server_get_ms, 99):.1f} ms; POST p50 {pct(best.server_post_ms, 50):.1f} ms, p99 "
-              f"{pct(best.server_post_ms, 99):.1f} ms.",
               f"Zero lost: {'yes' if ok else 'NO'} — in every run the database holds exactly one submission per "
-              f"thank-you page and {units} answers per submission"
+              f"thank-you page and {units} ratings per submission"
               + ("" if ok else f" (refused: {[f.refused for f in figs]})") + f". {fold_line}",
               "Latency is measured by the client from sending the request to the last byte of the answer "
               "(it includes waiting for a free worker); server time is gunicorn's own per-request time (`%(D)s`).",
@@ -401,7 +438,7 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=20, help="length of each measured run")
     ap.add_argument("--units", type=int, default=10, help="units rated by the question")
     ap.add_argument("--connections", type=int, default=16, help="simulated respondents at once")
-    ap.add_argument("--servers", default="sync:4,gthread:2x4,gthread:3x4",
+    ap.add_argument("--servers", default="sync:4,sync:8,gthread:4x8",
                     help="gunicorn configurations: sync:<workers> or gthread:<workers>x<threads>, comma-separated")
     ap.add_argument("--database-url", default=os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432/"
                                                                           "kaohe_bench_load"))
@@ -414,7 +451,8 @@ def main() -> int:
     for spec in args.servers.split(","):
         kind, _, size = spec.partition(":")
         w, _, t = size.partition("x")
-        configs.append(Config(kind, int(w), int(t or 1)))
+        for submit_only in (False, True):
+            configs.append(Config(kind, int(w), int(t or 1), submit_only))
 
     name = args.database_url.rsplit("/", 1)[1]
     workdir = Path(tempfile.mkdtemp(prefix="kaohe-survey-load-"))
@@ -425,8 +463,8 @@ def main() -> int:
                                            "KAOHE_TRUSTED_PROXY", "KAOHE_VAR", "LOG_LEVEL", "DJANGO_SETTINGS_MODULE")})
     sys.path.insert(0, str(ROOT))
     load_before = os.getloadavg()
-    # enough codes for a fast server: 400 submissions/s per run, plus the warm-up
-    n_tokens = int(400 * args.seconds * len(configs)) + 1000
+    # enough codes for a fast server: 1,500 submissions/s per run, plus the warm-up
+    n_tokens = int(1500 * args.seconds * len(configs)) + 1000
     print(f"fresh database {name}; {n_tokens:,} codes; load average {load_before[0]:.2f}", flush=True)
     recreate_database(args.database_url, name)
     try:
@@ -438,16 +476,15 @@ def main() -> int:
         for cfg in configs:
             fig = run_load(cfg, env, setup, codes, warm, args.seconds, args.connections, workdir)
             subs = fig.accepted / fig.seconds
-            print(f"{cfg.label}: {subs:,.0f} submissions/s = {subs * args.units:,.0f} answers/s; "
+            print(f"{cfg.label}, {cfg.mode}: {subs:,.0f} submissions/s = {subs * args.units:,.0f} answers/s; "
                   f"POST p50 {pct(fig.post_ms, 50):.1f} ms p99 {pct(fig.post_ms, 99):.1f} ms; accepted "
                   f"{fig.accepted:,}, in the database {fig.submissions_in_db:,} submissions ({fig.flagged} flagged) / "
                   f"{fig.answers_in_db:,} answers; refused {fig.refused}; load {fig.cpu_load[0]:.2f}", flush=True)
             figs.append(fig)
         n, total, took = fold(setup["survey"])
-        accepted = sum(f.accepted for f in figs)
-        fold_line = (f"Folding all {n:,} submissions into the counts afterwards took {took:.1f} s and the counts "
-                     f"sum to {total:,} answers ({'=' if total == accepted * args.units else '≠'} accepted × "
-                     f"{args.units}).")
+        fold_line = (f"Folding all {n:,} submissions (the accepted ones and the warm-ups') into the counts afterwards "
+                     f"took {took:.1f} s and the counts sum to {total:,} answers ({'=' if total == n * args.units else '≠'} "
+                     f"submissions × {args.units}).")
         print(fold_line)
         text = report(figs, args, args.units, fold_line, load_before, pg_version(args.database_url))
         if args.no_report:

@@ -93,6 +93,49 @@ class AnswerForm(forms.Form):
         return out
 
 
+def quick_clean(design: Sequence[DesignQuestion], choices: Sequence[str], data) -> tuple[list, list] | None:
+    """The (answers, comments) of a POST that AnswerForm accepts, found without building the form (one form per
+    answer sheet costs more than storing the sheet); None whenever the form could refuse it or would clean it
+    differently — the caller then asks the form, which says what is wrong. Same rules as AnswerForm: every
+    rating one of the choices or empty, none outside the design, at least one; a comment stripped, at most
+    COMMENT_MAX characters, no NUL, about one of the question's units when it rates several."""
+    keys = set(choices)
+    known, answers, comments = set(), [], []
+    for d in design:
+        q = d.question
+        for u in d.units:
+            name = f"a{q.pk}_{u.pk}"
+            known.add(name)
+            value = data.get(name)
+            if value is None or value == "":
+                continue
+            if value not in keys:
+                return None
+            answers.append((q, u, value))
+        text = data.get(f"c{q.pk}") or ""
+        if "\x00" in text:
+            return None
+        text = text.strip()
+        if len(text) > COMMENT_MAX:
+            return None
+        if len(d.units) > 1:
+            pick = data.get(f"cu{q.pk}")
+            unit = None
+            if pick is not None and pick != "":
+                unit = next((u for u in d.units if str(u.pk) == pick), None)
+                if unit is None:
+                    return None
+            if text:
+                if unit is None:
+                    return None
+                comments.append((q, unit, text))
+        elif text:
+            comments.append((q, d.units[0], text))
+    if not answers or any(_ANSWER_KEY.match(k) and k not in known for k in data):
+        return None
+    return answers, comments
+
+
 class TokensForm(forms.Form):
     """The office asks for n one-time codes for one respondent group."""
 

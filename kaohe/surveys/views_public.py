@@ -18,6 +18,7 @@ from io import BytesIO
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.db.models import CharField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Cast
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -31,12 +32,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaohe.audit.models import AuditEntry
+from kaohe.indicators.models import Cycle
 from kaohe.lib.pdf import render_pdf
 from kaohe.organisation.models import Unit
 from kaohe.web import access
 
 from . import services, tokens
-from .forms_public import AnswerForm, DesignQuestion, SmsForm, TokensForm
+from .forms_public import AnswerForm, DesignQuestion, SmsForm, TokensForm, quick_clean
 from .models import CHOICE_LABELS, Group, Question, Survey, Token
 
 DEVICE_COOKIE = "kh_survey_device"
@@ -56,6 +58,7 @@ _DESIGNS: dict[tuple[int, int], tuple[str, tuple[DesignQuestion, ...]]] = {}
 _DESIGNS_LOCK = threading.Lock()
 # the token page's blank form is the same for every code of a group (no CSRF token, it posts to its own address)
 _BLANK: dict[tuple[int, int, str, str], str] = {}
+_THANKS: dict[tuple[int, str, str], str] = {}
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -87,6 +90,7 @@ def design_of(survey: Survey, group: Group, version: str | None) -> tuple[Design
             if len(_DESIGNS) > 500:  # surveys are few; a long-running process forgets the closed ones
                 _DESIGNS.clear()
                 _BLANK.clear()
+                _THANKS.clear()
             _DESIGNS[key] = (version, design)
     return design
 
@@ -119,16 +123,26 @@ def _answer(request: HttpRequest, *, survey: Survey, group: Group, version: str 
     if not design:
         return _message(404, _("没有需要作答的问题"), _("本次测评没有需要您作答的问题。"), survey)
     choices = [(k, CHOICE_LABELS.get(k, k)) for k in services.choices_of(survey.cycle)]
-    form = AnswerForm(design, choices, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and not problem and form.is_valid():
-        try:
-            services.submit(survey=survey, group=group, answers=form.answers(), comments=form.comments(),
-                            token=token, ip=client_ip(request), device=device)
-        except services.SubmissionRefused as e:
-            if e.status == 409:
-                return _spent(survey, status=409)
-            return _message(e.status, _("未能提交"), str(e), survey)
-        return _page("public_thanks.html", {"survey": survey})
+    form = None
+    if request.method == "POST" and not problem:
+        # an answer sheet the form would accept is taken without building the form; anything else goes to the
+        # form, which says what is wrong (tests/surveys/test_public.py checks both give the same answers)
+        sheet = quick_clean(design, [k for k, _label in choices], request.POST)
+        if sheet is None:
+            form = AnswerForm(design, choices, request.POST)
+            if form.is_valid():
+                sheet = form.answers(), form.comments()
+        if sheet is not None:
+            try:
+                services.submit(survey=survey, group=group, answers=sheet[0], comments=sheet[1], token=token,
+                                ip=client_ip(request), device=device)
+            except services.SubmissionRefused as e:
+                if e.status == 409:
+                    return _spent(survey, status=409)
+                return _message(e.status, _("未能提交"), str(e), survey)
+            return _thanks(survey, version)
+    if form is None:
+        form = AnswerForm(design, choices, request.POST if request.method == "POST" else None)
     ctx = {"survey": survey, "rows": form.rows(), "choices": choices, "errors": form.non_field_errors(),
            "invalid": form.is_bound and not form.is_valid(), "problem": problem,
            "csrf_token": get_token(request) if csrf else None}
@@ -140,18 +154,94 @@ def _answer(request: HttpRequest, *, survey: Survey, group: Group, version: str 
     return _page("public_answer.html", ctx, html=html)
 
 
+def _thanks(survey: Survey, version: str | None) -> HttpResponse:
+    """The thank-you page: the same for every respondent of a survey version, so rendered once per process."""
+    key = (survey.pk, version or "", get_language())
+    html = _THANKS.get(key) if version is not None else None
+    if html is None:
+        html = render_to_string("surveys/public_thanks.html", {"survey": survey})
+        if version is not None:
+            if len(_THANKS) > 500:
+                _THANKS.clear()
+            _THANKS[key] = html
+    return _page("public_thanks.html", {}, html=html)
+
+
+_CONVERTERS: dict = {}
+
+
+def _converted(fields, values) -> list:
+    """Column values as the ORM would give them (JSON parsed; dates on SQLite); the converters are looked up once."""
+    out = []
+    for f, v in zip(fields, values):
+        found = _CONVERTERS.get((connection.vendor, f))
+        if found is None:
+            col = f.get_col(f.model._meta.db_table)
+            found = _CONVERTERS[connection.vendor, f] = (col, connection.ops.get_db_converters(col) + f.get_db_converters(connection))
+        col, convs = found
+        for conv in convs:
+            v = conv(v, col, connection)
+        out.append(v)
+    return out
+
+
+_TOKEN_SQL: str | None = None
+
+
+def _token_sql() -> str:
+    """The code's token with its survey, group, the cycle's settings and the survey's version: one query, written
+    out once (the ORM's select_related + subquery cost more to compile than to run)."""
+    global _TOKEN_SQL
+    if _TOKEN_SQL is None:
+        q = connection.ops.quote_name
+        cols = ", ".join([f"s.{q(f.column)}" for f in Survey._meta.concrete_fields]
+                         + [f"g.{q(f.column)}" for f in Group._meta.concrete_fields])
+        audit = AuditEntry._meta.db_table
+        _TOKEN_SQL = (
+            f"SELECT t.id, t.used_at, {cols}, c.id, c.settings, "
+            f"(SELECT a.hash FROM {audit} a WHERE a.object_type = 'surveys.Survey' "
+            f"AND a.object_id = CAST(t.survey_id AS VARCHAR(20)) ORDER BY a.id DESC LIMIT 1) "
+            f"FROM {Token._meta.db_table} t JOIN {Survey._meta.db_table} s ON s.id = t.survey_id "
+            f"JOIN {Group._meta.db_table} g ON g.id = t.group_id JOIN {Cycle._meta.db_table} c ON c.id = s.cycle_id "
+            "WHERE t.code = %s")
+    return _TOKEN_SQL
+
+
+def _token(code: str) -> tuple[Token, str | None] | None:
+    if connection.vendor == "postgresql":
+        row = services.prepared_row(_token_sql(), [code])
+    else:
+        with connection.cursor() as cur:
+            cur.execute(_token_sql(), [code])
+            row = cur.fetchone()
+    if row is None:
+        return None
+    sf, gf = Survey._meta.concrete_fields, Group._meta.concrete_fields
+    survey = Survey.from_db(connection.alias, [f.attname for f in sf], _converted(sf, row[2:2 + len(sf)]))
+    group = Group.from_db(connection.alias, [f.attname for f in gf], _converted(gf, row[2 + len(sf):-3]))
+    settings_field = Cycle._meta.get_field("settings")
+    survey.cycle = Cycle.from_db(connection.alias, ["id", "settings"], [row[-3], _converted([settings_field],
+                                                                                          [row[-2]])[0]])
+    group.survey = survey
+    used_at = _converted([Token._meta.get_field("used_at")], [row[1]])[0]
+    token = Token.from_db(connection.alias, ["id", "survey_id", "group_id", "code", "used_at"],
+                          [row[0], survey.pk, group.pk, code, used_at])
+    token.survey, token.group = survey, group
+    return token, row[-1]
+
+
 # the one-time code in the link is the nonce: a forged cross-site POST would need it, and whoever holds it may
 # answer anyway; so the token page needs no CSRF cookie (some phones' in-app browsers drop cookies)
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def survey_answer(request: HttpRequest, code: str) -> HttpResponse:
-    token = (Token.objects.select_related("survey__cycle", "group").annotate(version=_version("survey_id"))
-             .filter(code=code).first())
-    if token is None:
+    found = _token(code)
+    if found is None:
         return _message(404, _("链接无效"), _("未找到该邀请码，请核对链接是否完整，或联系发出邀请的单位。"))
+    token, version = found
     if token.used_at is not None:
         return _spent(token.survey)
-    return _answer(request, survey=token.survey, group=token.group, version=token.version, token=token)
+    return _answer(request, survey=token.survey, group=token.group, version=version, token=token)
 
 
 # The open link keeps CSRF protection: anyone may post to it, so a forged cross-site POST must not be able to

@@ -208,3 +208,42 @@ def test_a_change_to_the_survey_shows_on_the_page_at_once(sw, client) -> None:
                      units=[sw.units["U1"]], groups=[sw.public])
     page = client.get(url).content.decode()
     assert "窗口服务是否满意？" in page and page.count('type="radio"') == 4 * 4
+
+
+def test_the_quick_check_of_an_answer_sheet_agrees_with_the_form(sw) -> None:
+    """The page takes a sheet without building AnswerForm when quick_clean accepts it: it must accept only what
+    the form accepts, with the same answers and comments (anything else goes to the form)."""
+    from django.http import QueryDict
+
+    from kaohe.surveys.forms_public import AnswerForm, quick_clean
+    from kaohe.surveys.models import CHOICE_LABELS
+    from kaohe.surveys.views_public import design_of
+
+    design = design_of(sw.survey, sw.public, None)
+    choices = [(k, CHOICE_LABELS.get(k, k)) for k in svc.choices_of(sw.scycle)]
+    q, (u1, u2, u3) = sw.question.pk, sw.units.values()
+    base = {f"a{q}_{u1.pk}": "satisfied", f"a{q}_{u2.pk}": "unsatisfied"}
+    cases = [base, {}, {f"a{q}_{u1.pk}": ""}, base | {f"a{q}_{u3.pk}": "nope"}, base | {f"a{q}_999": "satisfied"},
+             base | {"a1x": "1", "other": "x"}, base | {f"c{q}": "  太慢  ", f"cu{q}": str(u2.pk)},
+             base | {f"c{q}": "太慢"}, base | {f"c{q}": "   "}, base | {f"c{q}": "   ", f"cu{q}": "999"},
+             base | {f"c{q}": "x" * svc.COMMENT_MAX}, base | {f"c{q}": "x" * (svc.COMMENT_MAX + 1)},
+             base | {f"c{q}": " " + "x" * svc.COMMENT_MAX + " ", f"cu{q}": str(u1.pk)},
+             base | {f"c{q}": "a\x00b", f"cu{q}": str(u1.pk)}, base | {f"cu{q}": "abc"}, base | {f"cu{q}": str(u3.pk)}]
+    for data in cases:
+        qd = QueryDict(mutable=True)
+        qd.update(data)
+        form = AnswerForm(design, choices, qd)
+        quick = quick_clean(design, [k for k, _l in choices], qd)
+        if quick is not None:
+            assert form.is_valid(), data
+            assert quick == (form.answers(), form.comments()), data
+    accepted = [d for d in cases if quick_clean(design, [k for k, _l in choices], _qd(d)) is not None]
+    assert len(accepted) == 6  # plain; other keys; a comment with its unit; a blank one; padded to the limit; a unit
+
+
+def _qd(data):
+    from django.http import QueryDict
+
+    qd = QueryDict(mutable=True)
+    qd.update(data)
+    return qd

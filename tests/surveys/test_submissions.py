@@ -88,3 +88,73 @@ def test_a_comment_reaches_the_unit_with_its_phone_and_id_numbers_masked(sw) -> 
     assert "13812345678" not in comment.masked and "510902198803041234" not in comment.masked
     assert "138****5678" in comment.masked and "办证跑了三次" in comment.masked
     assert "13812345678" in comment.text  # the office keeps the original to call back
+
+
+def _scenario(sw) -> list:
+    """Every rule of submit once, as (outcome, status, flag_reason) and the rows stored: spent token, burst,
+    duplicate, open-link limits per address and device, a masked comment, a closed open link."""
+    sw.survey.burst_count, sw.survey.limit_per_ip, sw.survey.limit_per_device = 2, 3, 2
+    sw.survey.save()
+    units = list(sw.units.values())
+    tokens = svc.make_tokens(by=sw.office, survey=sw.survey, group=sw.public, n=4)
+    out = []
+
+    def attempt(**kw):
+        try:
+            s = svc.submit(survey=sw.survey, **kw)
+        except svc.SubmissionRefused as e:
+            out.append(("refused", e.status, str(e)))
+        else:
+            out.append(("stored", s.status, s.flag_reason, s.channel, s.ip, s.device,
+                        Submission.objects.get(pk=s.pk).fingerprint == s.fingerprint))
+
+    attempt(group=sw.public, token=tokens[0], answers=_answers(sw), ip="10.0.0.1",
+            comments=[(sw.question, units[0], " 请回电 13812345678 "), (sw.question, units[1], "  ")])
+    attempt(group=sw.public, token=tokens[0], answers=_answers(sw, "unsatisfied"), ip="10.0.0.2")  # spent
+    attempt(group=sw.public, token=tokens[1], answers=_answers(sw), ip="10.0.0.1")  # the comment made the first differ
+    attempt(group=sw.public, token=tokens[2], answers=_answers(sw), ip="10.0.0.1")  # duplicate, and a burst (2)
+    attempt(group=sw.public, token=tokens[3], answers=_answers(sw, "fairly_satisfied"), ip=None)
+    attempt(group=sw.web, answers=_answers(sw), ip="10.0.0.9", device="d" * 20)
+    attempt(group=sw.web, answers=_answers(sw), ip="10.0.0.8", device="d" * 20)  # same device: duplicate
+    attempt(group=sw.web, answers=_answers(sw, "unsatisfied"), ip="10.0.0.7", device="d" * 20)  # device limit
+    for i in range(4):  # the second a duplicate from the address, the third a burst too, the fourth beyond its limit
+        attempt(group=sw.web, answers=_answers(sw, "basically_satisfied"), ip="10.0.0.5", device=f"e{i}" * 10)
+    sw.survey.open_link = False
+    attempt(group=sw.web, answers=_answers(sw), ip="10.0.0.4", device="f" * 20)
+    tokens_pk = {t.pk: i for i, t in enumerate(tokens)}
+    rows = list(Submission.objects.order_by("pk").values_list("group__code", "token_id", "channel", "ip",
+                                                             "device", "status", "flag_reason", "folded"))
+    answers = sorted(Answer.objects.values_list("submission__ip", "unit__code", "choice", "question_id"),
+                     key=str)
+    comments = list(Comment.objects.values_list("unit__code", "text", "masked", "group__code", "question_id",
+                                                "submission__ip", "reply"))
+    rows = [(r[0], tokens_pk.get(r[1]), *r[2:]) for r in rows]  # which of the scenario's tokens
+    comments = [(*c[:4], c[4] == sw.question.pk, *c[5:]) for c in comments]
+    return [out, rows, [(str(a[0]), a[1], a[2], a[3] == sw.question.pk) for a in answers], comments]
+
+
+def test_every_rule_gives_the_same_results_in_one_statement_and_query_by_query(sw, monkeypatch) -> None:
+    """On PostgreSQL submit is one statement; forced through the query-by-query path (SQLite's) the same
+    answer sheets give the same outcomes, statuses, reasons and rows."""
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement path is PostgreSQL's")
+    fast = _scenario(sw)
+    assert fast[0][1][:2] == ("refused", 409)
+    assert [o[1] for o in fast[0]] == ["counted", 409, "counted", "flagged", "counted", "counted", "flagged", 429,
+                                       "counted", "flagged", "flagged", 429, 403]
+    assert "完全相同" in fast[0][3][2] and "分钟内提交超过" in fast[0][3][2]
+    assert "完全相同" in fast[0][6][2] and "分钟内提交超过" not in fast[0][6][2]
+    assert fast[3] and all("13812345678" not in c[2] and c[1] == "请回电 13812345678" for c in fast[3])
+    Answer.objects.all().delete()
+    Comment.objects.all().delete()
+    Submission.objects.all().delete()
+    sw.survey.refresh_from_db()
+
+    def orm(*args):
+        with transaction.atomic():
+            return svc._submit_orm(*args)
+
+    monkeypatch.setattr(svc, "_submit_pg", orm)
+    assert _scenario(sw) == fast
