@@ -62,12 +62,12 @@ _THANKS: dict[tuple[int, str, str], str] = {}
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The respondent's address: REMOTE_ADDR, or behind a trusted reverse proxy the first X-Forwarded-For address
-    (the proxy must set that header itself, e.g. nginx `proxy_set_header X-Forwarded-For $remote_addr`, so that a
-    client cannot choose it)."""
+    """The respondent's address: REMOTE_ADDR, or behind a trusted reverse proxy the last X-Forwarded-For address,
+    the one the proxy itself added (nginx's `$proxy_add_x_forwarded_for` appends the address it sees to whatever
+    the client sent, `$remote_addr` sends that address alone): a client can put anything before it, not it."""
     addr = request.META.get("REMOTE_ADDR", "")
     if settings.KAOHE_TRUSTED_PROXY:
-        addr = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip() or addr
+        addr = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip() or addr
     try:
         return str(ipaddress.ip_address(addr))
     except ValueError:

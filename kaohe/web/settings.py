@@ -158,7 +158,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kaohe@localhost")
 # The office's name, printed at the top of every PDF page (report cards, ranking tables).
 KAOHE_OFFICE_NAME = os.environ.get("KAOHE_OFFICE_NAME", "目标绩效考核办公室")
 KAOHE_SITE_URL = os.environ.get("KAOHE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")  # links in e-mails
-# Survey answering page: the client's address is X-Forwarded-For's first one only behind a proxy that sets it.
+# Survey answering page: behind a reverse proxy, the client's address is the last X-Forwarded-For one.
 KAOHE_TRUSTED_PROXY = envbool("KAOHE_TRUSTED_PROXY")
 KAOHE_SMS_SENDER = os.environ.get("KAOHE_SMS_SENDER", "kaohe.surveys.sms.ConsoleSender")  # invitations by SMS
 

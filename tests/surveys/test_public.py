@@ -169,9 +169,26 @@ def test_x_forwarded_for_is_ignored_unless_the_proxy_is_trusted(sw, client, sett
     client.post(reverse("survey_answer", args=[_code(sw)]), _post(sw), HTTP_X_FORWARDED_FOR="203.0.113.7",
                 REMOTE_ADDR="10.0.0.9")
     settings.KAOHE_TRUSTED_PROXY = True
+    # nginx's $proxy_add_x_forwarded_for: what the client sent, then the address the proxy saw (the one taken)
     client.post(reverse("survey_answer", args=[_code(sw)]), _post(sw, "unsatisfied"),
-                HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.1", REMOTE_ADDR="10.0.0.9")
-    assert list(Submission.objects.order_by("pk").values_list("ip", flat=True)) == ["10.0.0.9", "203.0.113.7"]
+                HTTP_X_FORWARDED_FOR="203.0.113.7, 198.51.100.20", REMOTE_ADDR="10.0.0.9")
+    assert list(Submission.objects.order_by("pk").values_list("ip", flat=True)) == ["10.0.0.9", "198.51.100.20"]
+
+
+def test_a_client_cannot_choose_its_address_behind_the_proxy(sw, client, settings) -> None:
+    settings.KAOHE_TRUSTED_PROXY = True
+    from django.test import Client
+
+    sw.survey.limit_per_ip, sw.survey.limit_per_device = 1, 100
+    sw.survey.save(update_fields=["limit_per_ip", "limit_per_device"])
+    url = reverse("survey_open", args=[sw.survey.open_slug])
+    statuses = []
+    for i, forged in enumerate(["192.0.2.1", "192.0.2.2"]):
+        phone = Client()
+        phone.get(url)
+        statuses.append(phone.post(url, _post(sw, ["satisfied", "unsatisfied"][i]),
+                                   HTTP_X_FORWARDED_FOR=f"{forged}, 198.51.100.30").status_code)
+    assert statuses == [200, 429]  # the forged first addresses differ; the proxy's own entry is the same
 
 
 def test_the_open_link_limits_each_address_behind_a_trusted_proxy(sw, client, settings) -> None:
