@@ -438,7 +438,7 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=20, help="length of each measured run")
     ap.add_argument("--units", type=int, default=10, help="units rated by the question")
     ap.add_argument("--connections", type=int, default=16, help="simulated respondents at once")
-    ap.add_argument("--servers", default="sync:4,sync:8,gthread:4x8",
+    ap.add_argument("--servers", default="sync:2,sync:3,sync:4,sync:8,gthread:4x8",
                     help="gunicorn configurations: sync:<workers> or gthread:<workers>x<threads>, comma-separated")
     ap.add_argument("--database-url", default=os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432/"
                                                                           "kaohe_bench_load"))

@@ -132,8 +132,10 @@ class Submission(models.Model):
         FLAGGED = "flagged", _("待复核")
         REJECTED = "rejected", _("复核无效")
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="submissions")
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="submissions")
+    # every index is written once per answer sheet: the survey's is the first column of the composite ones below,
+    # and a group's or a reviewer's submissions are looked up only when one is deleted (rare), so neither has its own
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="submissions", db_index=False)
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="submissions", db_index=False)
     token = models.OneToOneField(Token, null=True, blank=True, on_delete=models.SET_NULL, related_name="submission")
     channel = models.CharField(_("渠道"), max_length=12, choices=Group.Channel.choices)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
@@ -144,7 +146,7 @@ class Submission(models.Model):
     folded = models.BooleanField(default=False)  # its answers are in Count (fold_counts)
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+                                    related_name="+", db_index=False)
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
