@@ -20,7 +20,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 # run once, on SQLite; everything else runs again on PostgreSQL when one is reachable.
 NO_DB_TESTS := tests/engine tests/workbook tests/cli tests/bench tests/examples
 PG_ADMIN_URL := postgres://postgres@127.0.0.1:5432/postgres
-PYTEST := $(BIN)/python -m pytest -n 2 -q
+PYTEST := $(BIN)/python -m pytest -n 2 --dist worksteal -q
 define DROP_DATABASES
 import sys, psycopg
 with psycopg.connect("$(PG_ADMIN_URL)", autocommit=True) as c:
@@ -70,12 +70,15 @@ $(STAMPS)/collectstatic: node_modules/.kaohe-stamp $(STATIC_SOURCES) | $(BIN)/ka
 install: $(BIN)/kaohe system-packages node_modules/.kaohe-stamp $(MO_FILES) $(STAMPS)/collectstatic
 
 # The whole suite on SQLite, then the database tests again on PostgreSQL if one answers on
-# 127.0.0.1:5432 as user postgres (a fresh, randomly named database, dropped afterwards).
+# 127.0.0.1:5432 as user postgres (a fresh, randomly named database, dropped afterwards). The browser
+# tests walk the pages, not the database layer: they run once, on PostgreSQL (production's database)
+# when it answers, else on SQLite.
 test: install
-	@echo "== make test, run 1 of 2: SQLite (embedded; pytest-django's in-memory test database), all tests =="
-	env -u DATABASE_URL SECRET_KEY=kaohe-test-only $(PYTEST)
-	@if ! $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_ADMIN_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-	  echo "== make test, run 2 of 2: PostgreSQL not reachable on 127.0.0.1:5432 as user postgres: skipped =="; exit 0; fi; \
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_ADMIN_URL)', connect_timeout=3).close()" 2>/dev/null; \
+	then pg=1; browser="--ignore=tests/browser"; where="browser tests on PostgreSQL"; else pg=0; browser=""; where="browser tests included"; fi; \
+	echo "== make test, run 1 of 2: SQLite (embedded; pytest-django's in-memory test database), all tests ($$where) =="; \
+	env -u DATABASE_URL SECRET_KEY=kaohe-test-only $(PYTEST) $$browser || exit 1; \
+	if [ $$pg = 0 ]; then echo "== make test, run 2 of 2: PostgreSQL not reachable on 127.0.0.1:5432 as user postgres: skipped =="; exit 0; fi; \
 	name=kaohe_ci_$$($(BIN)/python -c "import secrets; print(secrets.token_hex(4))"); \
 	drop() { $(BIN)/python -c "$$DROP_DATABASES" $$name test_$$name test_$${name}_gw0 test_$${name}_gw1; }; \
 	drop; trap drop EXIT; \

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Locator
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -21,6 +22,22 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 # Playwright's sync API runs an event loop in this thread; the test body's own ORM calls are
 # ordinary synchronous code, so Django's async-safety guard does not apply to them.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _click_and_let_the_page_load(click):
+    """A click that opens a page returns once the new page starts to arrive; its body may still be
+    parsing, so a `count()` or `is_visible()` read at once can see half a table. Every click in
+    these tests therefore waits for the page it led to (at once when it led nowhere)."""
+
+    def clicked(self, *args, **kwargs):
+        click(self, *args, **kwargs)
+        if not kwargs.get("trial"):
+            self.page.wait_for_load_state()
+
+    return clicked
+
+
+Locator.click = _click_and_let_the_page_load(Locator.click)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -3,6 +3,8 @@ the office computes, reads the ranking table and a unit's score tree; a county c
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from kaohe.indicators.models import Indicator, Value
 from kaohe.organisation.models import Unit
 
@@ -84,8 +86,8 @@ def test_leader_reads_the_ranking_and_any_report_card_but_has_nothing_to_press(d
     page.goto(f"/cycles/{demo.pk}/runs/")
     assert page.get_by_role("button", name="计算").count() == 0
     page.get_by_role("link", name="排名表").click()
-    assert page.locator("table").filter(has_text="涪川区").count() == 1
-    assert page.locator("table").filter(has_text="市统计局").count() == 1
+    expect(page.locator("table").filter(has_text="涪川区")).to_have_count(1)
+    expect(page.locator("table").filter(has_text="市统计局")).to_have_count(1)
     page.get_by_role("link", name="安澜区").click()
     assert "安澜区" in page.locator("h1").inner_text()
     page.goto(f"/cycles/{demo.pk}/indicators/")
