@@ -18,13 +18,17 @@ spanning lines in quotes is one row); blank rows are skipped. CSV is UTF-8 (with
 (what Excel writes on a Chinese Windows), told apart from the bytes.
 
 Progress is written to a small file next to the uploads while the import runs, outside the transaction, so the
-polling page (another connection, another process) sees it; the batch row gets the final figures on commit.
+polling page (another connection, another process) sees it; the batch row gets the final figures on commit. The
+file is also touched every few seconds while the import lives: a batch still "导入中" whose file has gone quiet was
+cut off with its process (a restart), its transaction rolled back, and the pages then show it as interrupted. An
+uploaded file that was not imported (refused or interrupted) is deleted; an imported one is kept as the raw record.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import logging
 import os
 import queue
@@ -33,6 +37,7 @@ import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -616,6 +621,10 @@ def _progress_path(batch_pk: int) -> Path:
     return import_dir() / f"progress-{batch_pk}.txt"
 
 
+HEARTBEAT_SECONDS = 5
+STOPPED_AFTER = dt.timedelta(minutes=2)  # no sign of life for this long: the import's process is gone
+
+
 def write_progress(batch_pk: int, done: int, total: int) -> None:
     """Progress, outside the import's transaction: a small file replaced atomically."""
     path = _progress_path(batch_pk)
@@ -623,6 +632,31 @@ def write_progress(batch_pk: int, done: int, total: int) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(f"{done} {total}")
     tmp.replace(path)
+
+
+@contextmanager
+def _heartbeat(batch_pk: int) -> Iterator[None]:
+    """Touch the progress file every few seconds while the import runs, also while a workbook is converted or
+    the rows are counted and no progress is written."""
+    path = _progress_path(batch_pk)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT_SECONDS):
+            try:
+                path.touch()
+            except OSError:  # the import is just ending and took its file away
+                pass
+
+    thread = threading.Thread(target=beat, daemon=True, name=f"survey-import-{batch_pk}-heartbeat")
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def progress_of(batch: ImportBatch) -> tuple[int, int]:
@@ -634,6 +668,31 @@ def progress_of(batch: ImportBatch) -> tuple[int, int]:
         except (OSError, ValueError):
             pass
     return batch.rows_done, batch.rows_total
+
+
+def _last_sign_of_life(batch: ImportBatch) -> dt.datetime:
+    try:
+        touched = dt.datetime.fromtimestamp(_progress_path(batch.pk).stat().st_mtime, tz=dt.UTC)
+    except OSError:
+        return batch.created_at  # its import has not started yet, or never will
+    return max(touched, batch.created_at)
+
+
+def settle_interrupted(survey: Survey) -> list[ImportBatch]:
+    """The survey's batches still marked 导入中 whose import stopped with its process (a restart, a killed
+    worker): marked not imported, with the reason, and their uploads deleted. Their transaction went with the
+    process, so nothing of them was written."""
+    stale = timezone.now() - STOPPED_AFTER
+    settled = []
+    for batch in survey.imports.filter(state=ImportBatch.State.RUNNING).select_related("survey", "created_by"):
+        if _last_sign_of_life(batch) >= stale:
+            continue
+        reason = _("导入中断：服务器在导入过程中停止（重启或进程退出），未写入任何答卷。请重新上传该文件。")
+        if _fail(batch, [{"row": None, "column": None, "message": reason}], 1, interrupted=True):
+            _discard_upload(batch.pk)
+            _progress_path(batch.pk).unlink(missing_ok=True)
+            settled.append(batch)
+    return settled
 
 
 def _check_survey(by, survey: Survey) -> None:
@@ -655,6 +714,11 @@ def upload_path(batch: ImportBatch, kind: str) -> Path:
     return import_dir() / f"batch-{batch.pk}.{kind}"
 
 
+def _discard_upload(batch_pk: int) -> None:
+    for path in import_dir().glob(f"batch-{batch_pk}.*"):
+        path.unlink(missing_ok=True)
+
+
 @transaction.atomic
 def start_import(*, by, survey: Survey, upload: UploadedFile, kind: str) -> ImportBatch:
     """Save the upload under MEDIA_ROOT/imports and, once the batch is committed, import it in a background thread
@@ -666,17 +730,28 @@ def start_import(*, by, survey: Survey, upload: UploadedFile, kind: str) -> Impo
         for chunk in upload.chunks():
             out.write(chunk)
     if getattr(settings, "KAOHE_SURVEY_IMPORT_SYNC", False):
-        transaction.on_commit(lambda: run_import(batch_pk=batch.pk, path=path))
+        transaction.on_commit(lambda: _import_upload(batch.pk, path))
     else:
         transaction.on_commit(lambda: threading.Thread(target=_in_thread, args=(batch.pk, path), daemon=True,
                                                        name=f"survey-import-{batch.pk}").start())
     return batch
 
 
+def _import_upload(batch_pk: int, path: Path) -> None:
+    """Import an uploaded file; a file that was refused is deleted (nothing of it was kept, and it may hold
+    personal data), an imported one stays as the raw record until the office's retention period ends."""
+    imported = False
+    try:
+        imported = run_import(batch_pk=batch_pk, path=path).state == ImportBatch.State.DONE
+    finally:
+        if not imported:
+            path.unlink(missing_ok=True)
+
+
 def _in_thread(batch_pk: int, path: Path) -> None:
     close_old_connections()
     try:
-        run_import(batch_pk=batch_pk, path=path)
+        _import_upload(batch_pk, path)
     finally:
         connection.close()  # the thread's own connection
 
@@ -699,18 +774,23 @@ def run_import(*, batch_pk: int, path: Path, progress: Progress | None = None) -
 
     source: Source | None = None
     try:
-        _check_survey(batch.created_by, batch.survey)
-        source = prepare(path)
-        report(0, source.expected)
-        with transaction.atomic():
-            outcome = load(batch, source, progress=report)
-            ImportBatch.objects.filter(pk=batch_pk).update(
-                state=ImportBatch.State.DONE, rows_total=outcome.rows, rows_done=outcome.rows, problems=[],
-                finished_at=timezone.now())
-            record(by=batch.created_by, action="import_answers", obj=batch.survey, cycle_id=batch.survey.cycle_id,
-                   changes={"batch": [None, batch_pk], "file": [None, batch.filename], "rows": [None, outcome.rows],
-                            "comments": [None, outcome.comments], "counts_added": [None, outcome.counts],
-                            "seconds": [None, round(time.monotonic() - started, 1)]})
+        with _heartbeat(batch_pk):
+            _check_survey(batch.created_by, batch.survey)
+            source = prepare(path)
+            report(0, source.expected)
+            with transaction.atomic():
+                outcome = load(batch, source, progress=report)
+                if not ImportBatch.objects.filter(pk=batch_pk, state=ImportBatch.State.RUNNING).update(
+                        state=ImportBatch.State.DONE, rows_total=outcome.rows, rows_done=outcome.rows, problems=[],
+                        finished_at=timezone.now()):
+                    # settled as interrupted meanwhile (its heartbeat was not seen): it must stay as it says
+                    raise ImportInvalid([SheetProblem(None, None, _("该导入已被标记为中断，本次未写入。"))])
+                record(by=batch.created_by, action="import_answers", obj=batch.survey,
+                       cycle_id=batch.survey.cycle_id,
+                       changes={"batch": [None, batch_pk], "file": [None, batch.filename],
+                                "rows": [None, outcome.rows], "comments": [None, outcome.comments],
+                                "counts_added": [None, outcome.counts],
+                                "seconds": [None, round(time.monotonic() - started, 1)]})
     except (ImportInvalid, SurveyRefused) as exc:
         if isinstance(exc, SurveyRefused):
             exc = ImportInvalid([SheetProblem(None, None, str(exc))])
@@ -732,11 +812,17 @@ def run_import(*, batch_pk: int, path: Path, progress: Progress | None = None) -
 
 
 @transaction.atomic
-def _fail(batch: ImportBatch, problems: list[dict[str, Any]], total: int) -> None:
-    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.FAILED, problems=problems,
-                                                   finished_at=timezone.now())
-    record(by=batch.created_by, action="import_answers_failed", obj=batch.survey, cycle_id=batch.survey.cycle_id,
+def _fail(batch: ImportBatch, problems: list[dict[str, Any]], total: int, *, interrupted: bool = False) -> bool:
+    """Mark a running batch failed or interrupted (not imported) with its problems; False when it had ended
+    already."""
+    state = ImportBatch.State.INTERRUPTED if interrupted else ImportBatch.State.FAILED
+    if not ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.RUNNING).update(
+            state=state, problems=problems, finished_at=timezone.now()):
+        return False
+    record(by=batch.created_by, action="import_answers_interrupted" if interrupted else "import_answers_failed",
+           obj=batch.survey, cycle_id=batch.survey.cycle_id,
            changes={"batch": [None, batch.pk], "file": [None, batch.filename], "problems": [None, total]})
+    return True
 
 
 # ---- the template -----------------------------------------------------------------------------------------------

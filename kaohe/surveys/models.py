@@ -181,10 +181,11 @@ class ImportBatch(models.Model):
         RUNNING = "running", _("导入中")
         DONE = "done", _("已导入")
         FAILED = "failed", _("未导入（有错误）")
+        INTERRUPTED = "interrupted", _("已中断（未导入）")  # its process stopped mid-way: nothing was written
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="imports")
     filename = models.CharField(_("文件"), max_length=200)
-    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.RUNNING)
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.RUNNING)
     rows_total = models.BigIntegerField(_("总行数"), default=0)
     rows_done = models.BigIntegerField(_("已处理"), default=0)
     problems = models.JSONField(_("错误"), default=list, blank=True)
@@ -196,6 +197,10 @@ class ImportBatch(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("外部答卷导入")
         verbose_name_plural = _("外部答卷导入")
+
+    @property
+    def not_imported(self) -> bool:
+        return self.state in (self.State.FAILED, self.State.INTERRUPTED)
 
 
 class ImportedAnswer(models.Model):

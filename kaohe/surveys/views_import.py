@@ -19,8 +19,11 @@ from .services import SurveyRefused
 
 
 def _survey(request: HttpRequest, cycle: int, pk: int) -> Survey:
+    """The survey, its imports cut off by a restart already marked as such (so no page shows them running)."""
     c = access.get_cycle_for_user(request.user, cycle)
-    return access.get_survey_for_user(request.user, c, pk)
+    survey = access.get_survey_for_user(request.user, c, pk)
+    imports.settle_interrupted(survey)
+    return survey
 
 
 def _with_progress(batch: ImportBatch) -> ImportBatch:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from kaohe.reporting.models import Report
 
 from .conftest import log_in
@@ -125,3 +127,29 @@ def test_the_leader_finds_a_partly_filled_rating_sheet(demo, page, shoot):
     assert 0 < sum(1 for v in filled if v) < 10  # partly filled: some scored, some still empty
     assert page.get_by_role("button", name="提交").is_visible()
     shoot(page, "rating-sheet")
+
+
+def test_the_stat_clerk_answers_a_comment_of_the_demo_survey_and_the_office_watches_it(demo, page, shoot):
+    log_in(page, "stat")
+    open_cycle(page, demo)
+    follow(page, "满意度测评", r"/surveys/$")
+    row = page.locator("tr", has_text="2026年度服务对象满意度测评（演示）")
+    expect(row.locator(".badge", has_text="1")).to_be_visible()  # one comment about 市统计局 waits for an answer
+    follow(page, "查看和答复意见建议", r"/surveys/\d+/comments/")
+    expect(page.get_by_text("共 2 条，已答复 1 条，未答复 1 条。")).to_be_visible()
+    assert "13912345678" not in page.content()  # the caller's phone number is masked for the unit
+    waiting = page.locator(".kh-card", has=page.locator(".badge", has_text="未答复"))
+    waiting.get_by_label("答复").fill("已收到建议，下季度起每月开设一期线上统计报表培训。")
+    waiting.get_by_role("button", name="提交答复").click()
+    expect(page.get_by_text("共 2 条，已答复 2 条，未答复 0 条。")).to_be_visible()
+    shoot(page, "survey-comments-unit")
+
+    page.context.clear_cookies()
+    log_in(page, "office")
+    open_cycle(page, demo)
+    follow(page, "满意度测评", r"/surveys/$")
+    follow(page, "实时监测", r"/monitor/$")
+    page.locator("#chart-hours canvas").first.wait_for()
+    expect(page.get_by_text("10.66.8.8").first).to_be_visible()  # the run of sheets from one address
+    page.wait_for_timeout(800)  # the bars have grown to their length
+    shoot(page, "survey-monitor-demo")

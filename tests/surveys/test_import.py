@@ -5,7 +5,10 @@ Runs on SQLite (batched inserts) and on PostgreSQL (COPY) alike: DATABASE_URL de
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import os
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -13,6 +16,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from kaohe.audit.models import AuditEntry
 from kaohe.surveys import imports, selectors
@@ -260,6 +264,7 @@ def test_the_office_uploads_and_follows_the_import(sw, client, settings, tmp_pat
     assert 'aria-valuenow="100"' in text and "已导入 10 行答卷" in text and "hx-trigger" not in text
     page = client.get(_url(sw, "survey_import")).content.decode()
     assert "电话调查.csv" in page and "已导入" in page
+    assert [p.name for p in imports.import_dir().iterdir()] == [f"batch-{batch.pk}.csv"]  # the raw record stays
 
 
 def test_a_failed_upload_lists_its_problems_by_row(sw, client, settings, django_capture_on_commit_callbacks) -> None:
@@ -274,6 +279,7 @@ def test_a_failed_upload_lists_its_problems_by_row(sw, client, settings, django_
     page = client.get(resp.url).content.decode()
     assert "一行也没有写入" in page and "<td>7</td><td>单位</td>" in page
     _assert_nothing_written(sw)
+    assert list(imports.import_dir().iterdir()) == []  # a refused upload is not kept
 
 
 def test_a_running_import_is_polled_with_its_progress(sw, client, settings) -> None:
@@ -282,6 +288,75 @@ def test_a_running_import_is_polled_with_its_progress(sw, client, settings) -> N
     imports.write_progress(batch.pk, 250_000, 1_000_000)
     text = client.get(_url(sw, "survey_import_status", batch=batch.pk), headers={"HX-Request": "true"}).content.decode()
     assert 'hx-trigger="every 1s"' in text and 'aria-valuenow="25"' in text and "250000" in text
+
+
+def _cut_off(sw) -> ImportBatch:
+    """A batch as a restart leaves it: 导入中, its upload saved, its heartbeat last seen now."""
+    batch = imports.create_batch(by=sw.office, survey=sw.survey, filename="电话调查.csv")
+    imports.write_progress(batch.pk, 4, 10)
+    imports.upload_path(batch, "csv").write_text("\r\n".join([HEADER, *GOOD]), encoding="utf-8")
+    return batch
+
+
+def test_an_import_cut_off_by_a_restart_is_shown_interrupted_once_its_heartbeat_is_gone(sw, client,
+                                                                                      time_machine) -> None:
+    batch = _cut_off(sw)
+    client.force_login(sw.office)
+    time_machine.move_to(timezone.now() + dt.timedelta(seconds=90), tick=False)
+    client.get(_url(sw, "survey_import"))
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.RUNNING  # quiet for 90 s: a slow step, not yet a stopped import
+    time_machine.move_to(timezone.now() + dt.timedelta(minutes=2), tick=False)
+    page = client.get(_url(sw, "survey_import")).content.decode()
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.INTERRUPTED and "已中断（未导入）" in page
+    status = client.get(_url(sw, "survey_import_status", batch=batch.pk)).content.decode()
+    assert "导入中断，一行也没有写入。请重新上传该文件。" in status and "服务器在导入过程中停止" in status
+    assert "hx-trigger" not in status
+    assert list(imports.import_dir().iterdir()) == []  # its upload and progress file are gone
+    entry = AuditEntry.objects.get(action="import_answers_interrupted")
+    assert entry.changes["batch"] == [None, batch.pk]
+    client.get(_url(sw, "survey_import"))
+    assert AuditEntry.objects.filter(action="import_answers_interrupted").count() == 1  # settled once
+
+
+def test_an_import_settled_as_interrupted_writes_nothing_if_its_thread_comes_back(sw, tmp_path,
+                                                                                 monkeypatch) -> None:
+    batch = imports.create_batch(by=sw.office, survey=sw.survey, filename="answers.csv")
+    prepare = imports.prepare
+
+    def paused_too_long(path):
+        # another process settles the batch while this one is still reading the file
+        ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.INTERRUPTED)
+        return prepare(path)
+
+    monkeypatch.setattr(imports, "prepare", paused_too_long)
+    batch = imports.run_import(batch_pk=batch.pk, path=_file(tmp_path, GOOD))
+    assert batch.state == ImportBatch.State.INTERRUPTED
+    _assert_nothing_written(sw)
+    assert not AuditEntry.objects.filter(action__in=["import_answers", "import_answers_failed"]).exists()
+
+
+def test_a_running_import_keeps_its_heartbeat_while_it_converts_the_file(sw, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(imports, "HEARTBEAT_SECONDS", 0.05)
+    batch = imports.create_batch(by=sw.office, survey=sw.survey, filename="answers.csv")
+    beats = []
+    prepare = imports.prepare
+
+    def slow_prepare(path):
+        progress = imports._progress_path(batch.pk)
+        for _ in range(3):
+            os.utime(progress, (0, 0))  # as if last touched long ago
+            time.sleep(0.2)
+            beats.append(progress.stat().st_mtime)
+        return prepare(path)
+
+    monkeypatch.setattr(imports, "prepare", slow_prepare)
+    assert imports.run_import(batch_pk=batch.pk, path=_file(tmp_path, GOOD)).state == ImportBatch.State.DONE
+    assert len(beats) == 3 and all(b > time.time() - 60 for b in beats)
+    imports.settle_interrupted(sw.survey)
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.DONE
 
 
 def test_an_upload_that_is_not_a_csv_or_workbook_is_refused(sw, client) -> None:

@@ -6,24 +6,30 @@ these tests only read it (loading, reloading and resetting are tested in test_lo
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import authenticate
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.test import override_settings
+from django.utils import timezone
 
 from kaohe.audit.models import AuditEntry
 from kaohe.engine import compute
 from kaohe.indicators import gates
 from kaohe.indicators.models import Cycle, Indicator, Rating
+from kaohe.indicators.selectors import scenario_for
 from kaohe.organisation.models import Profile, Unit
 from kaohe.ratings.models import Rater
 from kaohe.register.models import Entry
 from kaohe.reporting.models import Evidence, Problem, Report
 from kaohe.outcomes import selectors as outcomes
 from kaohe.results.models import Run
+from kaohe.surveys.models import Answer, Group, Submission
+from kaohe.surveys.services import is_open
 from kaohe.web.demo_history import YEARS, drifted, history_name
 from kaohe.web.management.commands.load_demo import CYCLE_NAME
 
@@ -217,3 +223,51 @@ def test_the_consecutive_year_rules_fire_in_the_demo_for_the_pinned_units(demo):
     # the 2026 cycle has the same rules, and no published year-end result yet
     assert current().outcome_rules.count() == cycle.outcome_rules.count() == 7
     assert outcomes.outcomes(current(), current().units.all()) == []
+
+
+def test_the_survey_is_open_with_its_three_groups_and_rates_every_department(demo):
+    survey = current().surveys.get()
+    assert is_open(survey) and survey.open_link
+    assert {(g.code, g.channel) for g in survey.groups.all()} == {
+        ("phone", Group.Channel.IMPORT), ("users", Group.Channel.INVITATION), ("public", Group.Channel.OPEN_LINK)}
+    question = survey.questions.get()
+    assert question.indicator.code == "S1" and question.units.count() == 41
+    assert "满意度测评 Survey" in demo.out and "电话调查导入 3070 条" in demo.out
+
+
+def test_the_telephone_survey_is_the_examples_answers_and_the_web_adds_to_them(demo):
+    survey = current().surveys.get()
+    phone = {(c.unit.code, c.choice): c.n for c in survey.counts.filter(group__code="phone").select_related("unit")}
+    example = {(r["unit"], r["choice"]): r["count"] for r in json.loads(EXAMPLE.read_text("utf-8"))["responses"]
+               if r["indicator"] == "S1"}
+    assert phone == example
+    web = survey.counts.exclude(group__code="phone").aggregate(n=Sum("n"))["n"]
+    counted = Answer.objects.filter(submission__survey=survey, submission__status=Submission.Status.COUNTED).count()
+    assert web == counted > 0
+    # what the next computation reads for S1: every counted answer, per unit and choice
+    s1 = Counter()
+    for r in scenario_for(current())["responses"]:
+        if r["indicator"] == "S1":
+            s1[(r["unit"], r["choice"])] += r["count"]
+    assert sum(s1.values()) == 3070 + counted
+
+
+def test_a_run_of_sheets_from_one_address_waits_for_review_and_the_monitor_has_days_to_show(demo):
+    survey = current().surveys.get()
+    flagged = survey.submissions.filter(status=Submission.Status.FLAGGED)
+    assert flagged.count() >= 3 and set(flagged.values_list("ip", flat=True)) == {"10.66.8.8"}
+    days = {timezone.localtime(t).date() for t in survey.submissions.values_list("submitted_at", flat=True)}
+    assert len(days) >= 5 and max(days) <= gates.today()
+    assert survey.tokens.filter(used_at__isnull=True).exists() and survey.tokens.filter(used_at__isnull=False).exists()
+
+
+def test_comments_reach_their_units_masked_and_the_stat_login_has_one_answered_and_one_waiting(demo):
+    survey = current().surveys.get()
+    comments = survey.comments.select_related("unit")
+    assert comments.filter(submission__isnull=True).count() == 4  # from the telephone survey's file
+    for c in comments:
+        assert not re.search(r"\d{11}", c.masked) and "51090219800101123X" not in c.masked
+    assert any(re.search(r"1\d{10}", c.text) for c in comments)  # the office still reads the original
+    stat = comments.filter(unit__code="B06")
+    assert stat.exclude(reply="").count() == 1 and stat.filter(reply="").count() == 1
+    assert stat.exclude(reply="").get().replied_by.username == "stat"

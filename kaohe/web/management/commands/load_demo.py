@@ -4,7 +4,9 @@
 trends and the consecutive-year rules of 结果运用 show something. The 2026 cycle is shown in the middle of its
 year-end phase, whatever the day it is loaded: the half-year evaluation (computation No. 1) is done and its
 problems are being rectified, year-end reports are being filled in and reviewed, rater sheets are partly
-filled, bonus and deduction entries are in the register (see kaohe/web/demo_year.py).
+filled, bonus and deduction entries are in the register (see kaohe/web/demo_year.py); its year of supervision
+(kaohe/web/demo_supervision.py) and its satisfaction survey, open, with imported and web answers and comments
+(kaohe/web/demo_survey.py).
 
 Demo only: the passwords are fixed and printed, so that anyone can try the platform; a real
 installation creates its people itself and never runs this command.
@@ -33,6 +35,7 @@ from kaohe.results.models_export import CardExport
 from kaohe.results.services import announce_run, compute_cycle
 from kaohe.web.demo_history import YEARS, add_rules, build_history, history_name
 from kaohe.web.demo_supervision import Supervision, build_supervision
+from kaohe.web.demo_survey import SurveySummary, build_survey
 from kaohe.web.demo_year import Year, build_year, phases
 
 EXAMPLE = Path(settings.BASE_DIR) / "examples" / "suining_city.json"
@@ -89,13 +92,14 @@ class Command(BaseCommand):
                     history = Cycle.objects.filter(name__in=[history_name(y) for y in YEARS])
                     for cycle in [*existing, *history]:
                         remove(cycle)
-                run, year, supervision = build(reset=reset)
+                run, year, supervision, survey = build(reset=reset)
             self.stdout.write(f"已载入演示数据 Demo loaded: 「{CYCLE_NAME}」, {run.unit_results.count()} units, "
                               f"computation No. {run.number} ({run.get_stage_display()}, {run.get_status_display()}).")
             self.stdout.write("历史年度 Demo history (final results): "
                               + "; ".join(f"「{history_name(y)}」" for y in YEARS))
             self.stdout.write(f"进行中 In progress: {year.summary()}")
             self.stdout.write(f"督查督办 Supervision: {supervision.summary()}")
+            self.stdout.write(f"满意度测评 Survey: {survey.summary()}")
         self.print_logins()
 
     def print_logins(self) -> None:
@@ -105,11 +109,13 @@ class Command(BaseCommand):
 
 
 def remove(cycle: Cycle) -> None:
-    """Delete the demo cycle with everything in it; the evidence files go once the deletion is committed."""
+    """Delete the demo cycle with everything in it; the evidence files go once the deletion is committed (a survey's
+    imported file is not kept by the demo: it imports from a temporary folder)."""
     files = [e.file.name for e in Evidence.objects.filter(cycle=cycle)]
     files += [job.file for job in CardExport.objects.filter(run__cycle=cycle) if job.file]
     cycle.reports.all().delete()  # reports hold their phase (PROTECT): they go first
     cycle.appeals.all().delete()  # appeals hold the versions they contest (PROTECT)
+    cycle.surveys.all().delete()  # survey questions hold their indicators (PROTECT)
     CardExport.objects.filter(run__cycle=cycle).delete()
     runs = Run.objects.filter(cycle=cycle)
     for run in runs.order_by("-number"):  # a correction holds the version it corrects (PROTECT): newest first
@@ -123,7 +129,7 @@ def remove(cycle: Cycle) -> None:
     transaction.on_commit(forget)
 
 
-def build(*, reset: bool) -> tuple[Run, Year, Supervision]:
+def build(*, reset: bool) -> tuple[Run, Year, Supervision, SurveySummary]:
     scenario = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     domains = {}
     for code, (name, order) in DOMAINS.items():
@@ -153,7 +159,8 @@ def build(*, reset: bool) -> tuple[Run, Year, Supervision]:
     supervision = build_supervision(cycle=cycle, office=office, leader_name=people["leader"].profile.name,
                                     people_by_unit_code={"X01": people["county"], "B06": people["stat"]},
                                     today=gates.today())
-    return run, year, supervision
+    survey = build_survey(cycle=cycle, office=office, stat=people["stat"], example=scenario, today=gates.today())
+    return run, year, supervision, survey
 
 
 def person(p: Person, *, reset: bool) -> User:
