@@ -50,6 +50,19 @@ class GroupForm(forms.Form):
     channel = forms.ChoiceField(label=_("渠道"), choices=Group.Channel.choices)
 
 
+class GroupEditForm(forms.Form):
+    """A group's name, kind and channel (its code stays: invitation codes and imported files use it)."""
+
+    name = forms.CharField(label=_("名称"), max_length=80)
+    kind = forms.ChoiceField(label=_("群体"), choices=Group.Kind.choices)
+    channel = forms.ChoiceField(label=_("渠道"), choices=Group.Channel.choices)
+
+    @classmethod
+    def of(cls, group: Group, data=None) -> GroupEditForm:
+        return cls(data, prefix=f"g{group.pk}", initial={"name": group.name, "kind": group.kind,
+                                                         "channel": group.channel})
+
+
 class QuestionForm(forms.Form):
     """A question: an indicator of the cycle scored by satisfaction, the units rated, the groups answering.
 
@@ -86,6 +99,18 @@ class QuestionForm(forms.Form):
             self.add_error("units", _("请选择被测评单位（或整个领域）。"))
         d["all_units"] = sorted(units, key=lambda u: (u.domain.order, u.code))
         return d
+
+    @classmethod
+    def of(cls, question: Question, data=None) -> QuestionForm:
+        return cls(data, survey=question.survey, initial={
+            "indicator": question.indicator_id, "direction": question.direction, "text": question.text,
+            "units": [u.pk for u in question.units.all()], "groups": [g.pk for g in question.groups.all()]})
+
+
+class QuestionTextForm(forms.Form):
+    """Once a survey has started, only a question's wording may change."""
+
+    text = forms.CharField(label=_("问题（留空则用指标名称）"), max_length=300, required=False)
 
 
 class StatusForm(forms.Form):

@@ -23,7 +23,7 @@ from kaohe.organisation.models import Unit
 from kaohe.web import access
 
 from .masking import mask
-from .models import Answer, Comment, Count, Group, Question, Submission, Survey, Token
+from .models import Answer, Comment, Count, Group, ImportedAnswer, Question, Submission, Survey, Token
 
 FOLD_CHUNK = 2000
 COMMENT_MAX = 1000
@@ -91,16 +91,12 @@ def add_group(*, by, survey: Survey, code: str, name: str, kind: str, channel: s
     return group
 
 
-@transaction.atomic
-def add_question(*, by, survey: Survey, indicator: Indicator, direction: str, text: str, units: Iterable[Unit],
-                 groups: Iterable[Group], order: int = 0) -> Question:
-    """A question rates its units on a satisfaction indicator of the survey's cycle; its groups answer it."""
-    _require_office(by)
+def _check_question(survey: Survey, indicator: Indicator, direction: str, units: list[Unit],
+                    groups: list[Group]) -> None:
     if indicator.cycle_id != survey.cycle_id or indicator.method != "satisfaction":
         raise SurveyRefused(_("测评问题须对应本考核周期中计分方法为“满意度测评”的指标。"))
     if direction not in Question.Direction.values:
         raise SurveyRefused(_("未知的测评方向。"))
-    units, groups = list(units), list(groups)
     if not units:
         raise SurveyRefused(_("请选择被测评单位。"))
     if not groups or any(g.survey_id != survey.pk for g in groups):
@@ -108,6 +104,15 @@ def add_question(*, by, survey: Survey, indicator: Indicator, direction: str, te
     cycle_units = set(survey.cycle.units.values_list("pk", flat=True))
     if any(u.pk not in cycle_units for u in units):
         raise SurveyRefused(_("被测评单位须是本考核周期的考核对象。"))
+
+
+@transaction.atomic
+def add_question(*, by, survey: Survey, indicator: Indicator, direction: str, text: str, units: Iterable[Unit],
+                 groups: Iterable[Group], order: int = 0) -> Question:
+    """A question rates its units on a satisfaction indicator of the survey's cycle; its groups answer it."""
+    _require_office(by)
+    units, groups = list(units), list(groups)
+    _check_question(survey, indicator, direction, units, groups)
     question = Question.objects.create(survey=survey, indicator=indicator, direction=direction,
                                        text=text.strip() or indicator.name, order=order)
     question.units.set(units)
@@ -116,6 +121,98 @@ def add_question(*, by, survey: Survey, indicator: Indicator, direction: str, te
         "question": [None, question.text], "indicator": [None, indicator.code], "direction": [None, direction],
         "units": [None, sorted(u.code for u in units)], "groups": [None, sorted(g.code for g in groups)]})
     return question
+
+
+def _collected_for(*, group: Group | None = None, question: Question | None = None) -> bool:
+    """Whether anything was collected for the group or question: codes, answers, imported rows, counts, comments."""
+    if group is not None:
+        return any(m.objects.filter(group=group).exists()
+                   for m in (Token, Submission, ImportedAnswer, Count, Comment))
+    return any(m.objects.filter(question=question).exists() for m in (Answer, ImportedAnswer, Count, Comment))
+
+
+@transaction.atomic
+def update_group(*, by, group: Group, name: str, kind: str, channel: str) -> Group:
+    """Rename a group or change its kind or channel, at any time; its code stays (codes and imported files use
+    it)."""
+    _require_office(by)
+    name = name.strip()
+    if not name:
+        raise SurveyRefused(_("群体的代码和名称不能为空。"))
+    if kind not in Group.Kind.values or channel not in Group.Channel.values:
+        raise SurveyRefused(_("未知的群体或渠道。"))
+    group = Group.objects.select_for_update().get(pk=group.pk)
+    changes = {k: [getattr(group, k), v] for k, v in (("name", name), ("kind", kind), ("channel", channel))
+               if getattr(group, k) != v}
+    if changes:
+        for k, (_old, v) in changes.items():
+            setattr(group, k, v)
+        group.save(update_fields=list(changes))
+        record(by=by, action="group", obj=group.survey, cycle_id=group.survey.cycle_id,
+               changes={"group": [group.code, group.code], **changes})
+    return group
+
+
+@transaction.atomic
+def remove_group(*, by, group: Group) -> None:
+    """Remove a group while the survey is being designed and nothing was collected for it."""
+    _require_office(by)
+    survey = group.survey
+    if survey.status != Survey.Status.DRAFT:
+        raise SurveyRefused(_("测评开始后不能删除作答群体，只能修改名称、群体和渠道。"))
+    if _collected_for(group=group):
+        raise SurveyRefused(_("该群体已有邀请码或答卷，不能删除。"))
+    record(by=by, action="group_removed", obj=survey, cycle_id=survey.cycle_id,
+           changes={"group": [group.code, None], "name": [group.name, None]})
+    group.delete()
+
+
+@transaction.atomic
+def update_question(*, by, question: Question, text: str, indicator: Indicator | None = None,
+                    direction: str | None = None, units: Iterable[Unit] | None = None,
+                    groups: Iterable[Group] | None = None) -> Question:
+    """Change a question. While the survey is being designed everything may change (the same checks as adding
+    one); once it has started only the wording, since answers were given to these units on this indicator."""
+    _require_office(by)
+    question = Question.objects.select_for_update().select_related("survey__cycle", "indicator").get(pk=question.pk)
+    survey = question.survey
+    design = (indicator, direction, units, groups)
+    if survey.status != Survey.Status.DRAFT and any(x is not None for x in design):
+        raise SurveyRefused(_("测评开始后只能修改问题的文字。"))
+    old = {"question": question.text, "indicator": question.indicator.code, "direction": question.direction,
+           "units": sorted(question.units.values_list("code", flat=True)),
+           "groups": sorted(question.groups.values_list("code", flat=True))}
+    if survey.status == Survey.Status.DRAFT:
+        indicator, direction = indicator or question.indicator, direction or question.direction
+        units = list(units) if units is not None else list(question.units.all())
+        groups = list(groups) if groups is not None else list(question.groups.all())
+        _check_question(survey, indicator, direction, units, groups)
+        question.indicator, question.direction = indicator, direction
+        question.units.set(units)
+        question.groups.set(groups)
+    question.text = text.strip() or question.indicator.name
+    question.save(update_fields=["text", "indicator", "direction"])
+    new = {"question": question.text, "indicator": question.indicator.code, "direction": question.direction,
+           "units": sorted(u.code for u in question.units.all()), "groups": sorted(g.code for g in question.groups.all())}
+    changes = {k: [old[k], new[k]] for k in old if old[k] != new[k]}
+    if changes:
+        record(by=by, action="question", obj=survey, cycle_id=survey.cycle_id,
+               changes={"question_id": [question.pk, question.pk], **changes})
+    return question
+
+
+@transaction.atomic
+def remove_question(*, by, question: Question) -> None:
+    """Remove a question while the survey is being designed and nothing was collected for it."""
+    _require_office(by)
+    survey = question.survey
+    if survey.status != Survey.Status.DRAFT:
+        raise SurveyRefused(_("测评开始后不能删除测评问题。"))
+    if _collected_for(question=question):
+        raise SurveyRefused(_("该问题已有答卷，不能删除。"))
+    record(by=by, action="question_removed", obj=survey, cycle_id=survey.cycle_id,
+           changes={"question": [question.text, None], "indicator": [question.indicator.code, None]})
+    question.delete()
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from kaohe.workbook.cells import cell_text
 
 from . import services
 from .masking import mask
-from .models import Group, Survey, Token
+from .models import Group, Survey
 from .sms import SmsFailed, load_sender
 
 PER_PAGE = 12  # 3 across, 4 down on A4

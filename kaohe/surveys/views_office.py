@@ -24,9 +24,9 @@ from kaohe.lib.downloads import xlsx_response
 from kaohe.web import access
 
 from . import reports, services
-from .forms_office import (CommentFilter, GroupForm, IpReviewForm, QuestionForm, ReplyForm, ReviewForm, StatusForm,
-                           SurveyForm)
-from .models import Submission, Survey
+from .forms_office import (CommentFilter, GroupEditForm, GroupForm, IpReviewForm, QuestionForm, QuestionTextForm,
+                           ReplyForm, ReviewForm, StatusForm, SurveyForm)
+from .models import Group, Question, Submission, Survey
 
 COMMENTS_PER_PAGE = 50
 
@@ -96,9 +96,13 @@ def _detail_ctx(request: HttpRequest, c, survey: Survey, **forms) -> dict:
     office = access.is_office(request.user)
     questions = list(survey.questions.select_related("indicator").prefetch_related("units__domain", "groups"))
     complete = any(q.units.all() and q.groups.all() for q in questions)
+    groups = list(survey.groups.all())
+    bound = forms.get("group_edit_form")
+    for g in groups:
+        g.edit_form = bound if bound is not None and bound.prefix == f"g{g.pk}" else GroupEditForm.of(g)
     return {
         "cycle": c, "survey": survey, "office": office, "questions": questions, "complete": complete,
-        "groups": list(survey.groups.all()),
+        "groups": groups,
         "open_url": request.build_absolute_uri(_link("survey_open", survey.open_slug) or "") if survey.open_link
         and _link("survey_open", survey.open_slug) else None,
         "links": {"tokens": _link("survey_tokens", c.pk, survey.pk), "sms": _link("survey_sms", c.pk, survey.pk),
@@ -173,6 +177,87 @@ def survey_question_add(request: HttpRequest, cycle: int, pk: int) -> HttpRespon
                 "t": q.text, "n": len(d["all_units"])})
             return redirect(reverse("survey_detail", args=[c.pk, survey.pk]) + "#questions")
     return render(request, "surveys/detail.html", _detail_ctx(request, c, survey, question_form=form))
+
+
+def _office_group(request: HttpRequest, cycle: int, pk: int, group: int):
+    c, survey = _office_survey(request, cycle, pk)
+    try:
+        return c, survey, survey.groups.get(pk=group)
+    except Group.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_POST
+def survey_group_edit(request: HttpRequest, cycle: int, pk: int, group: int) -> HttpResponse:
+    c, survey, g = _office_group(request, cycle, pk, group)
+    form = GroupEditForm.of(g, request.POST)
+    if form.is_valid():
+        try:
+            g = services.update_group(by=request.user, group=g, **form.cleaned_data)
+        except services.SurveyRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已保存作答群体“%(n)s”。") % {"n": g.name})
+            return redirect(reverse("survey_detail", args=[c.pk, survey.pk]) + "#groups")
+    return render(request, "surveys/detail.html", _detail_ctx(request, c, survey, group_edit_form=form))
+
+
+@login_required
+@require_POST
+def survey_group_remove(request: HttpRequest, cycle: int, pk: int, group: int) -> HttpResponse:
+    c, survey, g = _office_group(request, cycle, pk, group)
+    try:
+        services.remove_group(by=request.user, group=g)
+    except services.SurveyRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已删除作答群体“%(n)s”。") % {"n": g.name})
+    return redirect(reverse("survey_detail", args=[c.pk, survey.pk]) + "#groups")
+
+
+def _office_question(request: HttpRequest, cycle: int, pk: int, question: int):
+    c, survey = _office_survey(request, cycle, pk)
+    try:
+        return c, survey, survey.questions.select_related("indicator").get(pk=question)
+    except Question.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_question_edit(request: HttpRequest, cycle: int, pk: int, question: int) -> HttpResponse:
+    """A question's page: everything while the survey is being designed, only its wording once it has started."""
+    c, survey, q = _office_question(request, cycle, pk, question)
+    design = survey.status == Survey.Status.DRAFT
+    data = request.POST if request.method == "POST" else None
+    form = QuestionForm.of(q, data) if design else QuestionTextForm(data, initial={"text": q.text})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        fields = {"indicator": d["indicator"], "direction": d["direction"], "units": d["all_units"],
+                  "groups": d["groups"]} if design else {}
+        try:
+            q = services.update_question(by=request.user, question=q, text=d["text"], **fields)
+        except services.SurveyRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已保存测评问题“%(t)s”。") % {"t": q.text})
+            return redirect(reverse("survey_detail", args=[c.pk, survey.pk]) + "#questions")
+    return render(request, "surveys/question_edit.html", {"cycle": c, "survey": survey, "question": q, "f": form,
+                                                          "design": design})
+
+
+@login_required
+@require_POST
+def survey_question_remove(request: HttpRequest, cycle: int, pk: int, question: int) -> HttpResponse:
+    c, survey, q = _office_question(request, cycle, pk, question)
+    try:
+        services.remove_question(by=request.user, question=q)
+    except services.SurveyRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("survey_question_edit", cycle=c.pk, pk=survey.pk, question=q.pk)
+    messages.success(request, _("已删除测评问题“%(t)s”。") % {"t": q.text})
+    return redirect(reverse("survey_detail", args=[c.pk, survey.pk]) + "#questions")
 
 
 @login_required

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from kaohe.indicators.models import Cycle
 from kaohe.indicators.services import create_cycle, import_scenario
@@ -100,6 +101,17 @@ def test_the_office_designs_opens_and_watches_a_survey(world, survey_cycle, page
     question_form.locator("[name=domains]").first.check()  # the whole county domain
     question_form.get_by_role("button", name="添加问题").click()
     assert page.locator("#questions").get_by_text("12 个单位").is_visible()
+
+    # second thoughts before opening: the group's name in its row, the question's wording on its own page
+    row = page.locator("#groups tbody tr", has_text="public")
+    row.get_by_text("修改").click()
+    row.get_by_label("名称").fill("城乡群众")
+    row.get_by_role("button", name="保存").click()
+    expect(page.locator("#groups tbody tr", has_text="public")).to_contain_text("城乡群众")
+    page.locator("#questions").get_by_role("link", name="修改").click()
+    page.get_by_label("问题（留空则用指标名称）").fill("您对以下县（市、区）和园区政府的工作是否满意？")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("#questions")).to_contain_text("园区政府的工作是否满意")
 
     page.get_by_role("button", name="开始测评").click()
     assert page.locator(".alert-success").filter(has_text="测评中").is_visible()

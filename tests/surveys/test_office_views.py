@@ -3,6 +3,7 @@ comments masked for units and hidden from other units, review, and the monitor's
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 import pytest
@@ -72,6 +73,111 @@ def test_the_office_designs_a_survey_and_opens_it(sw, client) -> None:
     assert survey.status == "open"
     page = resp.content.decode()
     assert "结束测评" in page and "群众满意度测评" in page
+
+
+def _draft(sw) -> Survey:
+    """A survey in design on the same cycle: a group and a question rating U1 and U2."""
+    survey = svc.create_survey(by=sw.office, cycle=sw.scycle, title="2026年度服务对象满意度测评")
+    group = svc.add_group(by=sw.office, survey=survey, code="svc", name="办事群众", kind="service_users",
+                          channel="qr")
+    svc.add_question(by=sw.office, survey=survey, indicator=sw.s1, direction="bottom_up", text="",
+                     units=[sw.units["U1"], sw.units["U2"]], groups=[group])
+    return survey
+
+
+def test_a_group_is_renamed_and_rechanneled_and_removed_while_the_survey_is_in_design(sw, client) -> None:
+    survey = _draft(sw)
+    group = survey.groups.get()
+    client.force_login(sw.office)
+    kw = {"cycle": sw.scycle.pk, "pk": survey.pk, "group": group.pk}
+    prefix = f"g{group.pk}-"
+    resp = client.post(reverse("survey_group_edit", kwargs=kw), {prefix + "name": "", prefix + "kind": "public",
+                                                                  prefix + "channel": "sms"})
+    assert resp.status_code == 200 and "这个字段是必填项" in resp.content.decode()  # the empty name, on the page
+    resp = client.post(reverse("survey_group_edit", kwargs=kw), {prefix + "name": "窗口办事群众",
+                                                                  prefix + "kind": "public", prefix + "channel": "sms"})
+    assert resp.status_code == 302
+    group.refresh_from_db()
+    assert (group.code, group.name, group.kind, group.channel) == ("svc", "窗口办事群众", "public", "sms")
+    entry = AuditEntry.objects.filter(action="group").latest("id")
+    assert entry.changes["name"] == ["办事群众", "窗口办事群众"] and entry.changes["channel"] == ["qr", "sms"]
+    client.post(reverse("survey_group_remove", kwargs=kw))
+    assert not survey.groups.exists() and not survey.questions.get().groups.exists()
+    assert AuditEntry.objects.filter(action="group_removed").exists()
+
+
+def test_a_group_of_a_started_survey_is_renamed_but_not_removed(sw, client) -> None:
+    answer(sw, {"U1": ["satisfied"]})
+    client.force_login(sw.office)
+    kw = {"cycle": sw.scycle.pk, "pk": sw.survey.pk, "group": sw.public.pk}
+    resp = client.post(reverse("survey_group_remove", kwargs=kw), follow=True)
+    assert "测评开始后不能删除作答群体" in resp.content.decode()
+    assert sw.survey.groups.filter(pk=sw.public.pk).exists()
+    svc.set_status(by=sw.office, survey=sw.survey, status="draft")  # even back in design: codes were handed out
+    resp = client.post(reverse("survey_group_remove", kwargs=kw), follow=True)
+    assert "该群体已有邀请码或答卷，不能删除" in resp.content.decode()
+    p = f"g{sw.public.pk}-"
+    client.post(reverse("survey_group_edit", kwargs=kw), {p + "name": "城乡群众", p + "kind": "public",
+                                                           p + "channel": "invitation"})
+    sw.public.refresh_from_db()
+    assert sw.public.name == "城乡群众"
+
+
+def test_a_question_in_design_changes_its_units_and_groups_and_can_be_removed(sw, client) -> None:
+    survey = _draft(sw)
+    q = survey.questions.get()
+    web = svc.add_group(by=sw.office, survey=survey, code="web", name="网络", kind="public", channel="open_link")
+    client.force_login(sw.office)
+    kw = {"cycle": sw.scycle.pk, "pk": survey.pk, "question": q.pk}
+    page = client.get(reverse("survey_question_edit", kwargs=kw)).content.decode()
+    ticked = set(re.findall(r'<input type="checkbox" name="units" value="(\d+)"[^>]*checked', page))
+    assert ticked == {str(sw.units["U1"].pk), str(sw.units["U2"].pk)}  # the form opens on what the question has
+    base = {"indicator": sw.s1.pk, "direction": "top_down", "text": "您对以下单位的工作是否满意？"}
+    resp = client.post(reverse("survey_question_edit", kwargs=kw), base | {"groups": [web.pk]})
+    assert resp.status_code == 200 and "请选择被测评单位" in resp.content.decode()  # no unit: refused on the page
+    resp = client.post(reverse("survey_question_edit", kwargs=kw),
+                       base | {"groups": [web.pk], "units": [sw.units["U3"].pk]})
+    assert resp.status_code == 302
+    q.refresh_from_db()
+    assert q.direction == "top_down" and q.text == "您对以下单位的工作是否满意？"
+    assert list(q.units.values_list("code", flat=True)) == ["U3"]
+    assert list(q.groups.values_list("code", flat=True)) == ["web"]
+    entry = AuditEntry.objects.filter(action="question").latest("id")
+    assert entry.changes["units"] == [["U1", "U2"], ["U3"]] and entry.changes["groups"] == [["svc"], ["web"]]
+    client.post(reverse("survey_question_remove", kwargs=kw))
+    assert not survey.questions.exists()
+    assert AuditEntry.objects.filter(action="question_removed").exists()
+
+
+def test_a_started_surveys_question_changes_only_its_wording(sw, client) -> None:
+    client.force_login(sw.office)
+    kw = {"cycle": sw.scycle.pk, "pk": sw.survey.pk, "question": sw.question.pk}
+    page = client.get(reverse("survey_question_edit", kwargs=kw)).content.decode()
+    assert "只能修改问题的文字" in page and 'name="units"' not in page
+    resp = client.post(reverse("survey_question_edit", kwargs=kw),
+                       {"text": "您对以下县（区）政府今年的工作是否满意？", "units": [sw.units["U1"].pk]})
+    assert resp.status_code == 302
+    sw.question.refresh_from_db()
+    assert sw.question.text == "您对以下县（区）政府今年的工作是否满意？"
+    assert sw.question.units.count() == 3  # the units posted were not taken
+    with pytest.raises(svc.SurveyRefused, match="只能修改问题的文字"):
+        svc.update_question(by=sw.office, question=sw.question, text="x", units=[sw.units["U1"]])
+    resp = client.post(reverse("survey_question_remove", kwargs=kw), follow=True)
+    assert "测评开始后不能删除测评问题" in resp.content.decode()
+
+
+def test_only_the_office_edits_groups_and_questions(sw, client) -> None:
+    gkw = {"cycle": sw.scycle.pk, "pk": sw.survey.pk, "group": sw.public.pk}
+    qkw = {"cycle": sw.scycle.pk, "pk": sw.survey.pk, "question": sw.question.pk}
+    client.force_login(sw.leader)
+    assert client.post(reverse("survey_group_edit", kwargs=gkw), {}).status_code == 403
+    assert client.get(reverse("survey_question_edit", kwargs=qkw)).status_code == 403
+    page = client.get(url("survey_detail", sw)).content.decode()
+    assert "修改" not in page
+    other = _draft(sw)
+    client.force_login(sw.office)  # a question of another survey is not found through this one
+    q_other = other.questions.get()
+    assert client.get(reverse("survey_question_edit", kwargs=qkw | {"question": q_other.pk})).status_code == 404
 
 
 def test_a_question_on_an_indicator_not_scored_by_satisfaction_is_not_offered(sw, client) -> None:
