@@ -54,6 +54,7 @@ def run_unit_xlsx(request: HttpRequest, cycle: int, run: int, unit: int) -> Http
 def _latest_export(request: HttpRequest, run: Run) -> CardExport | None:
     if not access.is_office(request.user):
         return None
+    cards.settle_interrupted(run)
     return run.card_exports.first()
 
 
@@ -62,6 +63,7 @@ def _job_for(request: HttpRequest, cycle: int, run: int, job: int) -> CardExport
     cycle_obj = access.get_cycle_for_user(request.user, cycle)
     access.require_office(request.user)
     run_obj = access.get_run_for_user(request.user, cycle_obj, run)
+    cards.settle_interrupted(run_obj)
     return get_object_or_404(CardExport.objects.select_related("run__cycle", "created_by__profile"), run=run_obj,
                              pk=job)
 

@@ -5,6 +5,7 @@ As a web page, a PDF, an Excel sheet, and every unit's PDF in one zip (the batch
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 import threading
@@ -209,17 +210,42 @@ def start_card_export(*, by, run: Run) -> CardExport:
     return job
 
 
-def _save_job(job_pk: int, **fields: Any) -> None:
-    """Record the job's progress or end. The pages poll the job while this thread writes it; on SQLite a reader
+def _save_job(job_pk: int, **fields: Any) -> int:
+    """Record a running job's progress or end (and its heartbeat); 0 when the job is no longer running (it was
+    settled as interrupted meanwhile). The pages poll the job while this thread writes it; on SQLite a reader
     can hold the table for a moment, so a locked table is waited out briefly rather than failing the export."""
     for attempt in range(20):
         try:
-            CardExport.objects.filter(pk=job_pk).update(**fields)
-            return
+            return CardExport.objects.filter(pk=job_pk, status=CardExport.Status.RUNNING).update(
+                heartbeat_at=timezone.now(), **fields)
         except OperationalError as exc:
             if "locked" not in str(exc) or attempt == 19:
                 raise
             time.sleep(0.1)
+    return 0
+
+
+STOPPED_AFTER = dt.timedelta(minutes=2)  # no unit finished for this long: the export's process is gone
+
+
+def settle_interrupted(run: Run) -> int:
+    """The run's exports still "生成中" with no progress for STOPPED_AFTER: their thread went with its process (a
+    restart, a recycled worker). They are marked failed with the reason, and a half-written zip is deleted."""
+    stale = timezone.now() - STOPPED_AFTER
+    settled = 0
+    for job in run.card_exports.filter(status=CardExport.Status.RUNNING):
+        if (job.heartbeat_at or job.created_at) >= stale:
+            continue
+        if CardExport.objects.filter(pk=job.pk, status=CardExport.Status.RUNNING).update(
+                status=CardExport.Status.FAILED, finished_at=timezone.now(),
+                error=_("服务器在导出过程中停止（重启或进程退出）。请重新点“批量导出”。")):
+            (export_dir() / _zip_name(job)).unlink(missing_ok=True)
+            settled += 1
+    return settled
+
+
+def _zip_name(job: CardExport) -> str:
+    return f"cards-{job.run.cycle_id}-{job.run_id}-{job.pk}.zip"
 
 
 def _in_thread(job_pk: int) -> None:
@@ -241,8 +267,9 @@ def generate_card_export(job_pk: int) -> None:
     run = job.run
     folder = export_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"cards-{run.cycle_id}-{run.pk}-{job.pk}.zip"
+    name = _zip_name(job)
     path = folder / name
+    _save_job(job.pk)  # the first heartbeat
     rows = list(run.unit_results.select_related("unit", "run__cycle").order_by("position"))
     peers_by_group: dict[str, dict] = {}
     current = ""
@@ -258,12 +285,12 @@ def generate_card_export(job_pk: int) -> None:
     except Exception as exc:  # one unit failed: the job says which and why, for the office to read
         log.exception("card export %s failed on %s", job.pk, current)
         path.unlink(missing_ok=True)
-        _save_job(job.pk, 
-            status=CardExport.Status.FAILED, finished_at=timezone.now(),
-            error=f"{current}：{type(exc).__name__}: {exc}"[:2000])
+        _save_job(job.pk, status=CardExport.Status.FAILED, finished_at=timezone.now(),
+                  error=f"{current}：{type(exc).__name__}: {exc}"[:2000])
     else:
-        _save_job(job.pk, status=CardExport.Status.DONE, finished_at=timezone.now(),
-                                                    file=f"exports/{name}", done=len(rows))
+        if not _save_job(job.pk, status=CardExport.Status.DONE, finished_at=timezone.now(), file=f"exports/{name}",
+                         done=len(rows)):
+            path.unlink(missing_ok=True)  # settled as interrupted meanwhile: it stays as the page says
 
 
 def export_path(job: CardExport) -> Path | None:

@@ -23,6 +23,8 @@ class CardExport(models.Model):
     total = models.PositiveIntegerField(_("单位数"), default=0)
     done = models.PositiveIntegerField(_("已生成"), default=0)
     error = models.TextField(_("错误"), blank=True)
+    # set with each unit done: an export "running" whose heartbeat is old was cut off with its process
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     # relative to MEDIA_ROOT ("exports/…zip"): outside the web root, served only through the download view
     file = models.CharField(_("文件"), max_length=300, blank=True)
 

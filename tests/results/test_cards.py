@@ -11,6 +11,7 @@ import pypdf
 import pypdfium2
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from kaohe.indicators import gates
@@ -182,6 +183,37 @@ def test_a_failing_unit_stops_the_export_with_its_error(world, run, monkeypatch)
     assert job.status == CardExport.Status.FAILED and job.done == 1
     assert "西山县" in job.error and "字体缺失" in job.error
     assert cards.export_path(job) is None and not any((cards.export_dir()).glob("*.zip"))
+
+
+def test_an_export_cut_off_by_a_restart_says_so_once_it_has_been_quiet_for_two_minutes(world, client, run,
+                                                                                       time_machine) -> None:
+    job = CardExport.objects.create(run=run, created_by=world.office, total=3, done=1)
+    half = cards.export_dir() / f"cards-{run.cycle_id}-{run.pk}-{job.pk}.zip"
+    half.parent.mkdir(parents=True, exist_ok=True)
+    half.write_bytes(b"PK half a zip")
+    client.force_login(world.office)
+    kw = {"cycle": world.cycle.pk, "run": run.pk, "job": job.pk}
+    time_machine.move_to(timezone.now() + dt.timedelta(seconds=90), tick=False)
+    assert 'hx-trigger="every 1s"' in client.get(reverse("card_export_status", kwargs=kw),
+                                                 HTTP_HX_REQUEST="true").content.decode()
+    time_machine.move_to(timezone.now() + dt.timedelta(minutes=2), tick=False)
+    fragment = client.get(reverse("card_export_status", kwargs=kw), HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in fragment and "服务器在导出过程中停止" in fragment and "失败" in fragment
+    assert not half.exists()
+
+
+def test_an_export_settled_as_interrupted_keeps_no_zip_when_its_thread_comes_back(world, run, monkeypatch) -> None:
+    job = CardExport.objects.create(run=run, created_by=world.office, total=3)
+
+    def slow(card):  # the process seemed gone: the page settled the job while this unit was being drawn
+        CardExport.objects.filter(pk=job.pk).update(status=CardExport.Status.FAILED, error="中断")
+        return b"%PDF-1.4"
+
+    monkeypatch.setattr(cards, "card_pdf", slow)
+    cards.generate_card_export(job.pk)
+    job.refresh_from_db()
+    assert job.status == CardExport.Status.FAILED and job.error == "中断" and job.done == 0
+    assert not any(cards.export_dir().glob("*.zip"))
 
 
 def test_only_the_office_exports_every_units_cards(world, client, run, settings) -> None:
