@@ -131,6 +131,16 @@ def _collected_for(*, group: Group | None = None, question: Question | None = No
     return any(m.objects.filter(question=question).exists() for m in (Answer, ImportedAnswer, Count, Comment))
 
 
+def _may_remove(by, survey: Survey, *, collected: bool, if_started: str, if_collected: str) -> None:
+    """A group or question is removed only by the office, while its survey is in design, when nothing was
+    collected for it; otherwise the refusal says which rule stopped it."""
+    _require_office(by)
+    if survey.status != Survey.Status.DRAFT:
+        raise SurveyRefused(if_started)
+    if collected:
+        raise SurveyRefused(if_collected)
+
+
 @transaction.atomic
 def update_group(*, by, group: Group, name: str, kind: str, channel: str) -> Group:
     """Rename a group or change its kind or channel, at any time; its code stays (codes and imported files use
@@ -156,12 +166,10 @@ def update_group(*, by, group: Group, name: str, kind: str, channel: str) -> Gro
 @transaction.atomic
 def remove_group(*, by, group: Group) -> None:
     """Remove a group while the survey is being designed and nothing was collected for it."""
-    _require_office(by)
     survey = group.survey
-    if survey.status != Survey.Status.DRAFT:
-        raise SurveyRefused(_("测评开始后不能删除作答群体，只能修改名称、群体和渠道。"))
-    if _collected_for(group=group):
-        raise SurveyRefused(_("该群体已有邀请码或答卷，不能删除。"))
+    _may_remove(by, survey, collected=_collected_for(group=group),
+                if_started=_("测评开始后不能删除作答群体，只能修改名称、群体和渠道。"),
+                if_collected=_("该群体已有邀请码或答卷，不能删除。"))
     record(by=by, action="group_removed", obj=survey, cycle_id=survey.cycle_id,
            changes={"group": [group.code, None], "name": [group.name, None]})
     group.delete()
@@ -204,12 +212,9 @@ def update_question(*, by, question: Question, text: str, indicator: Indicator |
 @transaction.atomic
 def remove_question(*, by, question: Question) -> None:
     """Remove a question while the survey is being designed and nothing was collected for it."""
-    _require_office(by)
     survey = question.survey
-    if survey.status != Survey.Status.DRAFT:
-        raise SurveyRefused(_("测评开始后不能删除测评问题。"))
-    if _collected_for(question=question):
-        raise SurveyRefused(_("该问题已有答卷，不能删除。"))
+    _may_remove(by, survey, collected=_collected_for(question=question),
+                if_started=_("测评开始后不能删除测评问题。"), if_collected=_("该问题已有答卷，不能删除。"))
     record(by=by, action="question_removed", obj=survey, cycle_id=survey.cycle_id,
            changes={"question": [question.text, None], "indicator": [question.indicator.code, None]})
     question.delete()

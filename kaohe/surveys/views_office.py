@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from kaohe.web import access
 from . import reports, services
 from .forms_office import (CommentFilter, GroupEditForm, GroupForm, IpReviewForm, QuestionForm, QuestionTextForm,
                            ReplyForm, ReviewForm, StatusForm, SurveyForm)
-from .models import Group, Question, Submission, Survey
+from .models import Submission, Survey
 
 COMMENTS_PER_PAGE = 50
 
@@ -142,20 +142,27 @@ def survey_settings(request: HttpRequest, cycle: int, pk: int) -> HttpResponse:
     return render(request, "surveys/detail.html", _detail_ctx(request, c, survey, settings_form=form))
 
 
+def _design_form(request: HttpRequest, c, survey: Survey, form, write, done, anchor: str, ctx_key: str) -> HttpResponse:
+    """A design form through its service: done's message and back to the design page at the anchor, or the page
+    again with the form's errors (a refusal of the service among them)."""
+    if form.is_valid():
+        try:
+            obj = write(form.cleaned_data)
+        except services.SurveyRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, done(obj))
+            return redirect(reverse("survey_detail", args=[c.pk, survey.pk]) + anchor)
+    return render(request, "surveys/detail.html", _detail_ctx(request, c, survey, **{ctx_key: form}))
+
+
 @login_required
 @require_POST
 def survey_group_add(request: HttpRequest, cycle: int, pk: int) -> HttpResponse:
     c, survey = _office_survey(request, cycle, pk)
-    form = GroupForm(request.POST)
-    if form.is_valid():
-        try:
-            group = services.add_group(by=request.user, survey=survey, **form.cleaned_data)
-        except services.SurveyRefused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("已添加作答群体“%(n)s”。") % {"n": group.name})
-            return redirect(reverse("survey_detail", args=[c.pk, survey.pk]) + "#groups")
-    return render(request, "surveys/detail.html", _detail_ctx(request, c, survey, group_form=form))
+    return _design_form(request, c, survey, GroupForm(request.POST),
+                        lambda d: services.add_group(by=request.user, survey=survey, **d),
+                        lambda g: _("已添加作答群体“%(n)s”。") % {"n": g.name}, "#groups", "group_form")
 
 
 @login_required
@@ -181,47 +188,41 @@ def survey_question_add(request: HttpRequest, cycle: int, pk: int) -> HttpRespon
 
 def _office_group(request: HttpRequest, cycle: int, pk: int, group: int):
     c, survey = _office_survey(request, cycle, pk)
-    try:
-        return c, survey, survey.groups.get(pk=group)
-    except Group.DoesNotExist:
-        raise Http404 from None
+    return c, survey, get_object_or_404(survey.groups, pk=group)
 
 
 @login_required
 @require_POST
 def survey_group_edit(request: HttpRequest, cycle: int, pk: int, group: int) -> HttpResponse:
     c, survey, g = _office_group(request, cycle, pk, group)
-    form = GroupEditForm.of(g, request.POST)
-    if form.is_valid():
-        try:
-            g = services.update_group(by=request.user, group=g, **form.cleaned_data)
-        except services.SurveyRefused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("已保存作答群体“%(n)s”。") % {"n": g.name})
-            return redirect(reverse("survey_detail", args=[c.pk, survey.pk]) + "#groups")
-    return render(request, "surveys/detail.html", _detail_ctx(request, c, survey, group_edit_form=form))
+    return _design_form(request, c, survey, GroupEditForm.of(g, request.POST),
+                        lambda d: services.update_group(by=request.user, group=g, **d),
+                        lambda g: _("已保存作答群体“%(n)s”。") % {"n": g.name}, "#groups", "group_edit_form")
 
 
 @login_required
 @require_POST
 def survey_group_remove(request: HttpRequest, cycle: int, pk: int, group: int) -> HttpResponse:
     c, survey, g = _office_group(request, cycle, pk, group)
+    design = reverse("survey_detail", args=[c.pk, survey.pk]) + "#groups"
+    return _removed(request, lambda: services.remove_group(by=request.user, group=g),
+                    _("已删除作答群体“%(n)s”。") % {"n": g.name}, design, design)
+
+
+def _removed(request: HttpRequest, remove, done: str, then: str, refused: str) -> HttpResponse:
+    """Remove through the service and go on to `then`, or back to `refused` with the service's reason."""
     try:
-        services.remove_group(by=request.user, group=g)
+        remove()
     except services.SurveyRefused as exc:
         messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已删除作答群体“%(n)s”。") % {"n": g.name})
-    return redirect(reverse("survey_detail", args=[c.pk, survey.pk]) + "#groups")
+        return redirect(refused)
+    messages.success(request, done)
+    return redirect(then)
 
 
 def _office_question(request: HttpRequest, cycle: int, pk: int, question: int):
     c, survey = _office_survey(request, cycle, pk)
-    try:
-        return c, survey, survey.questions.select_related("indicator").get(pk=question)
-    except Question.DoesNotExist:
-        raise Http404 from None
+    return c, survey, get_object_or_404(survey.questions.select_related("indicator"), pk=question)
 
 
 @login_required
@@ -251,13 +252,10 @@ def survey_question_edit(request: HttpRequest, cycle: int, pk: int, question: in
 @require_POST
 def survey_question_remove(request: HttpRequest, cycle: int, pk: int, question: int) -> HttpResponse:
     c, survey, q = _office_question(request, cycle, pk, question)
-    try:
-        services.remove_question(by=request.user, question=q)
-    except services.SurveyRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("survey_question_edit", cycle=c.pk, pk=survey.pk, question=q.pk)
-    messages.success(request, _("已删除测评问题“%(t)s”。") % {"t": q.text})
-    return redirect(reverse("survey_detail", args=[c.pk, survey.pk]) + "#questions")
+    return _removed(request, lambda: services.remove_question(by=request.user, question=q),
+                    _("已删除测评问题“%(t)s”。") % {"t": q.text},
+                    reverse("survey_detail", args=[c.pk, survey.pk]) + "#questions",
+                    reverse("survey_question_edit", args=[c.pk, survey.pk, q.pk]))
 
 
 @login_required
