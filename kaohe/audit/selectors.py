@@ -17,6 +17,20 @@ from .models import AuditEntry
 ACTIONS = {
     "create": _("新建"), "update": _("修改"), "delete": _("删除"), "import": _("导入"), "compute": _("计算"),
     "copy": _("复制"),
+    # results and versions
+    "announce": _("公示"), "publish": _("正式公布"), "appeal": _("申诉"), "decide": _("申诉处理"),
+    # reporting problems, rating, the register
+    "send": _("下发"), "answer": _("反馈整改"), "close": _("销号"), "reopen": _("重新整改"), "submit": _("提交评议表"),
+    "remind": _("催办"), "approve": _("审定"), "withdraw": _("撤回"), "expert_score": _("专家评分"),
+    # supervision
+    "decompose": _("分解"), "progress": _("报送进展"), "complete": _("申请办结"), "letter": _("督办文书"),
+    "overdue": _("逾期"), "quarter": _("季度投资与督查"), "funds": _("资金执行"), "plan": _("督查检查计划"),
+    "schedule": _("安排督查检查"),
+    # satisfaction surveys
+    "group": _("作答群体"), "group_removed": _("删除作答群体"), "question": _("测评问题"),
+    "question_removed": _("删除测评问题"), "status": _("测评状态"), "tokens": _("生成邀请码"), "review": _("复核答卷"),
+    "reply": _("答复意见建议"), "import_answers": _("导入答卷"), "import_answers_failed": _("导入答卷未成功"),
+    "import_answers_interrupted": _("导入答卷中断"),
 }
 
 

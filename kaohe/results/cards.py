@@ -281,7 +281,8 @@ def generate_card_export(job_pk: int) -> None:
                     peers_by_group[row.group] = peer_figures(run, row.group)
                 card = report_card(row, peers_by_group[row.group])
                 zf.writestr(f"{i:03d}-{row.unit.name}-成绩单.pdf", card_pdf(card))
-                _save_job(job.pk, done=i)
+                if not _save_job(job.pk, done=i):
+                    break  # settled as interrupted meanwhile: no more cards for a job that says it stopped
     except Exception as exc:  # one unit failed: the job says which and why, for the office to read
         log.exception("card export %s failed on %s", job.pk, current)
         path.unlink(missing_ok=True)

@@ -687,11 +687,18 @@ def settle_interrupted(survey: Survey) -> list[ImportBatch]:
     for batch in survey.imports.filter(state=ImportBatch.State.RUNNING).select_related("survey", "created_by"):
         if _last_sign_of_life(batch) >= stale:
             continue
-        reason = _("导入中断：服务器在导入过程中停止（重启或进程退出），未写入任何答卷。请重新上传该文件。")
-        if _fail(batch, [{"row": None, "column": None, "message": reason}], 1, interrupted=True):
-            _discard_upload(batch.pk)
-            _progress_path(batch.pk).unlink(missing_ok=True)
-            settled.append(batch)
+        with transaction.atomic():
+            # on PostgreSQL a live import holds its batch row (FOR UPDATE, from the start of the load): a locked row
+            # is alive whatever its progress file says, and the page never waits for it
+            if not ImportBatch.objects.select_for_update(skip_locked=True).filter(
+                    pk=batch.pk, state=ImportBatch.State.RUNNING).exists():
+                continue
+            reason = _("导入中断：服务器在导入过程中停止（重启或进程退出），未写入任何答卷。请重新上传该文件。")
+            if not _fail(batch, [{"row": None, "column": None, "message": reason}], 1, interrupted=True):
+                continue
+        _discard_upload(batch.pk)
+        _progress_path(batch.pk).unlink(missing_ok=True)
+        settled.append(batch)
     return settled
 
 

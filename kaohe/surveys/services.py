@@ -23,7 +23,7 @@ from kaohe.organisation.models import Unit
 from kaohe.web import access
 
 from .masking import mask
-from .models import Answer, Comment, Count, Group, ImportedAnswer, Question, Submission, Survey, Token
+from .models import Answer, Comment, Count, Group, Question, Submission, Survey, Token
 
 FOLD_CHUNK = 2000
 COMMENT_MAX = 1000
@@ -124,11 +124,15 @@ def add_question(*, by, survey: Survey, indicator: Indicator, direction: str, te
 
 
 def _collected_for(*, group: Group | None = None, question: Question | None = None) -> bool:
-    """Whether anything was collected for the group or question: codes, answers, imported rows, counts, comments."""
+    """Whether anything was collected for the group or question: codes, answers (web or imported: an import adds
+    its counts in its own transaction), comments. Only indexed lookups, or lookups within the survey's own rows."""
+    survey = (group or question).survey
     if group is not None:
-        return any(m.objects.filter(group=group).exists()
-                   for m in (Token, Submission, ImportedAnswer, Count, Comment))
-    return any(m.objects.filter(question=question).exists() for m in (Answer, ImportedAnswer, Count, Comment))
+        return (Token.objects.filter(group=group).exists() or Count.objects.filter(group=group).exists()
+                or Comment.objects.filter(group=group).exists()
+                or survey.submissions.filter(group=group).exists())
+    return (Count.objects.filter(question=question).exists() or Comment.objects.filter(question=question).exists()
+            or Answer.objects.filter(submission__survey=survey, question=question).exists())
 
 
 def _may_remove(by, survey: Survey, *, collected: bool, if_started: str, if_collected: str) -> None:
@@ -143,15 +147,18 @@ def _may_remove(by, survey: Survey, *, collected: bool, if_started: str, if_coll
 
 @transaction.atomic
 def update_group(*, by, group: Group, name: str, kind: str, channel: str) -> Group:
-    """Rename a group or change its kind or channel, at any time; its code stays (codes and imported files use
-    it)."""
+    """Rename a group at any time; change its kind or channel while the survey is being designed (afterwards the
+    answers already given are counted and shown by them). Its code stays: codes and imported files use it."""
     _require_office(by)
     name = name.strip()
     if not name:
         raise SurveyRefused(_("群体的代码和名称不能为空。"))
     if kind not in Group.Kind.values or channel not in Group.Channel.values:
         raise SurveyRefused(_("未知的群体或渠道。"))
-    group = Group.objects.select_for_update().get(pk=group.pk)
+    group = Group.objects.select_for_update().select_related("survey").get(pk=group.pk)
+    if (kind, channel) != (group.kind, group.channel) and (
+            group.survey.status != Survey.Status.DRAFT or _collected_for(group=group)):
+        raise SurveyRefused(_("测评开始后（或该群体已有邀请码、答卷后）只能修改群体名称。"))
     changes = {k: [getattr(group, k), v] for k, v in (("name", name), ("kind", kind), ("channel", channel))
                if getattr(group, k) != v}
     if changes:
@@ -195,6 +202,11 @@ def update_question(*, by, question: Question, text: str, indicator: Indicator |
         units = list(units) if units is not None else list(question.units.all())
         groups = list(groups) if groups is not None else list(question.groups.all())
         _check_question(survey, indicator, direction, units, groups)
+        same = (indicator.pk == question.indicator_id and direction == question.direction
+                and {u.pk for u in units} == set(question.units.values_list("pk", flat=True))
+                and {g.pk for g in groups} == set(question.groups.values_list("pk", flat=True)))
+        if not same and _collected_for(question=question):  # a survey taken back into design after answers
+            raise SurveyRefused(_("该问题已有答卷，只能修改问题的文字。"))
         question.indicator, question.direction = indicator, direction
         question.units.set(units)
         question.groups.set(groups)

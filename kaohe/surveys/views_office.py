@@ -233,7 +233,10 @@ def survey_question_edit(request: HttpRequest, cycle: int, pk: int, question: in
     design = survey.status == Survey.Status.DRAFT
     data = request.POST if request.method == "POST" else None
     form = QuestionForm.of(q, data) if design else QuestionTextForm(data, initial={"text": q.text})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not design and any(k in request.POST for k in ("indicator", "units", "groups")):
+        # the page was opened while the survey was in design, and it has started since
+        form.add_error(None, _("测评已开始，只能修改问题的文字：请看下面的问题页，重新填写。"))
+    elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         fields = {"indicator": d["indicator"], "direction": d["direction"], "units": d["all_units"],
                   "groups": d["groups"]} if design else {}

@@ -90,7 +90,8 @@ def _moment(rng: random.Random, opened: dt.datetime, now: dt.datetime) -> dt.dat
 
 
 def _telephone_file(folder: Path, example: dict, opened: dt.datetime, rng: random.Random) -> Path:
-    """The telephone survey company's CSV: one row per answer of the example's S1 counts, over the open days."""
+    """The telephone survey company's CSV: one row per answer of the example's S1 counts, in the daytime of the days
+    since the survey opened."""
     rows = [(r["unit"], r["choice"]) for r in example["responses"] if r["indicator"] == "S1"
             for _ in range(r["count"])]
     rng.shuffle(rows)
@@ -102,9 +103,11 @@ def _telephone_file(folder: Path, example: dict, opened: dt.datetime, rng: rando
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         out = csv.writer(f)
         out.writerow(imports.HEADERS)
-        span = (OPENED_DAYS_AGO - 1) * 24 * 60
+        days, day_minutes = OPENED_DAYS_AGO - 1, (20 - 9) * 60  # the calls were made from 9:00 to 20:00
         for i, (unit, choice) in enumerate(rows):
-            at = timezone.localtime(opened + dt.timedelta(minutes=span * i // len(rows)))
+            k = i * days * day_minutes // len(rows)
+            day = timezone.localtime(opened).date() + dt.timedelta(days=k // day_minutes)
+            at = dt.datetime.combine(day, dt.time(9, 0)) + dt.timedelta(minutes=k % day_minutes)
             out.writerow([f"DH{i + 1:05d}", "phone", unit, "S1", str(CHOICE_LABELS[choice]), notes.get(i, ""),
                           at.strftime("%Y-%m-%d %H:%M")])
     return path
@@ -159,11 +162,11 @@ def build_survey(*, cycle: Cycle, office: User, stat: User, example: dict, today
         back.set(sub, "submitted_at", at)
         if token is not None:
             back.set(token, "used_at", at)
-    # a run of sheets from one address with a stack of codes, in the last hour: the last few are flagged
+    # a run of sheets from one address with a stack of codes, in the last hour: those after the survey's burst
+    # count (10 in 10 minutes) are flagged for review
     burst_at = now - dt.timedelta(minutes=50)
     for j, token in enumerate(tokens[INVITED_ANSWERS:INVITED_ANSWERS + BURST]):
-        sub = svc.submit(survey=survey, group=users, token=token, ip=BURST_ADDRESS,
-                         answers=[(question, by_code["B04"], "unsatisfied"), (question, by_code["B09"], "satisfied")])
+        sub = sheet(users, token=token, ip=BURST_ADDRESS)
         back.set(sub, "submitted_at", burst_at + dt.timedelta(seconds=25 * j))
         back.set(token, "used_at", sub.submitted_at)
     back.flush()

@@ -205,7 +205,10 @@ def test_an_export_cut_off_by_a_restart_says_so_once_it_has_been_quiet_for_two_m
 def test_an_export_settled_as_interrupted_keeps_no_zip_when_its_thread_comes_back(world, run, monkeypatch) -> None:
     job = CardExport.objects.create(run=run, created_by=world.office, total=3)
 
+    drawn = []
+
     def slow(card):  # the process seemed gone: the page settled the job while this unit was being drawn
+        drawn.append(card.row.unit.name)
         CardExport.objects.filter(pk=job.pk).update(status=CardExport.Status.FAILED, error="中断")
         return b"%PDF-1.4"
 
@@ -213,6 +216,7 @@ def test_an_export_settled_as_interrupted_keeps_no_zip_when_its_thread_comes_bac
     cards.generate_card_export(job.pk)
     job.refresh_from_db()
     assert job.status == CardExport.Status.FAILED and job.error == "中断" and job.done == 0
+    assert len(drawn) == 1  # it stopped drawing at once
     assert not any(cards.export_dir().glob("*.zip"))
 
 

@@ -121,6 +121,21 @@ def test_a_group_of_a_started_survey_is_renamed_but_not_removed(sw, client) -> N
                                                            p + "channel": "invitation"})
     sw.public.refresh_from_db()
     assert sw.public.name == "城乡群众"
+    # its channel would relabel the answers already given: refused, and said in the group's own form
+    resp = client.post(reverse("survey_group_edit", kwargs=kw), {p + "name": "城乡群众", p + "kind": "public",
+                                                                  p + "channel": "sms"})
+    assert resp.status_code == 200 and "只能修改群体名称" in resp.content.decode()
+    sw.public.refresh_from_db()
+    assert sw.public.channel == "invitation"
+
+
+def test_a_started_surveys_group_form_offers_only_the_name(sw, client) -> None:
+    client.force_login(sw.office)
+    page = client.get(url("survey_detail", sw)).content.decode()
+    p = f"g{sw.public.pk}-"
+    assert f'type="hidden" name="{p}channel" value="invitation"' in page
+    assert f'<select class="form-select form-select-sm" name="{p}channel"' not in page
+    assert "只能修改名称" in page
 
 
 def test_a_question_in_design_changes_its_units_and_groups_and_can_be_removed(sw, client) -> None:
@@ -155,15 +170,32 @@ def test_a_started_surveys_question_changes_only_its_wording(sw, client) -> None
     page = client.get(reverse("survey_question_edit", kwargs=kw)).content.decode()
     assert "只能修改问题的文字" in page and 'name="units"' not in page
     resp = client.post(reverse("survey_question_edit", kwargs=kw),
-                       {"text": "您对以下县（区）政府今年的工作是否满意？", "units": [sw.units["U1"].pk]})
+                       {"text": "您对以下县（区）政府今年的工作是否满意？"})
     assert resp.status_code == 302
     sw.question.refresh_from_db()
     assert sw.question.text == "您对以下县（区）政府今年的工作是否满意？"
-    assert sw.question.units.count() == 3  # the units posted were not taken
+    assert sw.question.units.count() == 3
     with pytest.raises(svc.SurveyRefused, match="只能修改问题的文字"):
         svc.update_question(by=sw.office, question=sw.question, text="x", units=[sw.units["U1"]])
+    # a page opened while the survey was in design and posted after it opened: nothing is taken, the page says why
+    resp = client.post(reverse("survey_question_edit", kwargs=kw), {"indicator": sw.s1.pk, "direction": "top_down",
+                                                                     "text": "改了", "units": [sw.units["U1"].pk],
+                                                                     "groups": [sw.public.pk]})
+    assert resp.status_code == 200 and "测评已开始，只能修改问题的文字" in resp.content.decode()
+    sw.question.refresh_from_db()
+    assert sw.question.text == "您对以下县（区）政府今年的工作是否满意？"
     resp = client.post(reverse("survey_question_remove", kwargs=kw), follow=True)
     assert "测评开始后不能删除测评问题" in resp.content.decode()
+
+
+def test_a_survey_taken_back_into_design_keeps_what_was_answered(sw) -> None:
+    answer(sw, {"U1": ["satisfied"], "U2": ["unsatisfied"]})
+    svc.set_status(by=sw.office, survey=sw.survey, status="draft")
+    with pytest.raises(svc.SurveyRefused, match="该问题已有答卷，只能修改问题的文字"):
+        svc.update_question(by=sw.office, question=sw.question, text="", units=[sw.units["U3"]])
+    assert sw.question.units.count() == 3
+    q = svc.update_question(by=sw.office, question=sw.question, text="您对以下县（区）政府是否满意？")
+    assert q.text == "您对以下县（区）政府是否满意？"  # the wording still changes
 
 
 def test_only_the_office_edits_groups_and_questions(sw, client) -> None:

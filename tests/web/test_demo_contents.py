@@ -28,7 +28,7 @@ from kaohe.register.models import Entry
 from kaohe.reporting.models import Evidence, Problem, Report
 from kaohe.outcomes import selectors as outcomes
 from kaohe.results.models import Run
-from kaohe.surveys.models import Answer, Group, Submission
+from kaohe.surveys.models import Answer, Group, ImportedAnswer, Submission
 from kaohe.surveys.services import is_open
 from kaohe.web.demo_history import YEARS, drifted, history_name
 from kaohe.web.management.commands.load_demo import CYCLE_NAME
@@ -256,6 +256,11 @@ def test_a_run_of_sheets_from_one_address_waits_for_review_and_the_monitor_has_d
     survey = current().surveys.get()
     flagged = survey.submissions.filter(status=Submission.Status.FLAGGED)
     assert flagged.count() >= 3 and set(flagged.values_list("ip", flat=True)) == {"10.66.8.8"}
+    assert flagged.filter(flag_reason__contains="分钟内提交超过 10 份").exists()  # a burst, not only duplicates
+    calls = survey.imports.get()  # the telephone survey's calls were made in the daytime
+    hours = {timezone.localtime(t).hour for t in ImportedAnswer.objects.filter(batch=calls).exclude(
+        answered_at=None).values_list("answered_at", flat=True)}
+    assert hours and min(hours) >= 9 and max(hours) < 20
     days = {timezone.localtime(t).date() for t in survey.submissions.values_list("submitted_at", flat=True)}
     assert len(days) >= 5 and max(days) <= gates.today()
     assert survey.tokens.filter(used_at__isnull=True).exists() and survey.tokens.filter(used_at__isnull=False).exists()
