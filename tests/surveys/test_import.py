@@ -383,3 +383,26 @@ def test_the_leader_reads_the_imports_and_units_see_nothing(sw, client, tmp_path
     assert client.post(_url(sw, "survey_import")).status_code == 403
     client.force_login(sw.u1)
     assert client.get(_url(sw, "survey_import")).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_an_import_holding_its_batch_is_never_settled_whatever_its_progress_file(sw,
+                                                                                          time_machine) -> None:
+    """Several servers without a shared media folder: the page cannot see the progress file, but the live import
+    holds its batch row (FOR UPDATE) and the page skips it without waiting."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite has one writer and one machine, where the file is seen")
+    import psycopg
+
+    batch = imports.create_batch(by=sw.office, survey=sw.survey, filename="answers.csv")
+    db = connection.settings_dict
+    with psycopg.connect(dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"]) as other:
+        other.execute("SELECT id FROM surveys_importbatch WHERE id = %s FOR UPDATE", [batch.pk])  # the live import
+        time_machine.move_to(timezone.now() + dt.timedelta(minutes=5), tick=False)
+        assert imports.settle_interrupted(sw.survey) == []
+        batch.refresh_from_db()
+        assert batch.state == ImportBatch.State.RUNNING
+        other.rollback()  # the import's process is gone: its lock with it
+    assert [b.pk for b in imports.settle_interrupted(sw.survey)] == [batch.pk]
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.INTERRUPTED
