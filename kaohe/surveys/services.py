@@ -135,14 +135,17 @@ def _collected_for(*, group: Group | None = None, question: Question | None = No
             or Answer.objects.filter(submission__survey=survey, question=question).exists())
 
 
-def _may_remove(by, survey: Survey, *, collected: bool, if_started: str, if_collected: str) -> None:
+def _may_remove(by, *, group: Group | None = None, question: Question | None = None, if_started: str,
+                if_collected: str) -> Survey:
     """A group or question is removed only by the office, while its survey is in design, when nothing was
-    collected for it; otherwise the refusal says which rule stopped it."""
+    collected for it; otherwise the refusal says which rule stopped it. Returns the survey."""
     _require_office(by)
+    survey = (group or question).survey
     if survey.status != Survey.Status.DRAFT:
         raise SurveyRefused(if_started)
-    if collected:
+    if _collected_for(group=group, question=question):
         raise SurveyRefused(if_collected)
+    return survey
 
 
 @transaction.atomic
@@ -173,10 +176,8 @@ def update_group(*, by, group: Group, name: str, kind: str, channel: str) -> Gro
 @transaction.atomic
 def remove_group(*, by, group: Group) -> None:
     """Remove a group while the survey is being designed and nothing was collected for it."""
-    survey = group.survey
-    _may_remove(by, survey, collected=_collected_for(group=group),
-                if_started=_("测评开始后不能删除作答群体，只能修改名称、群体和渠道。"),
-                if_collected=_("该群体已有邀请码或答卷，不能删除。"))
+    survey = _may_remove(by, group=group, if_started=_("测评开始后不能删除作答群体，只能修改名称、群体和渠道。"),
+                         if_collected=_("该群体已有邀请码或答卷，不能删除。"))
     record(by=by, action="group_removed", obj=survey, cycle_id=survey.cycle_id,
            changes={"group": [group.code, None], "name": [group.name, None]})
     group.delete()
@@ -197,23 +198,22 @@ def update_question(*, by, question: Question, text: str, indicator: Indicator |
     old = {"question": question.text, "indicator": question.indicator.code, "direction": question.direction,
            "units": sorted(question.units.values_list("code", flat=True)),
            "groups": sorted(question.groups.values_list("code", flat=True))}
+    new = dict(old)
     if survey.status == Survey.Status.DRAFT:
         indicator, direction = indicator or question.indicator, direction or question.direction
         units = list(units) if units is not None else list(question.units.all())
         groups = list(groups) if groups is not None else list(question.groups.all())
         _check_question(survey, indicator, direction, units, groups)
-        same = (indicator.pk == question.indicator_id and direction == question.direction
-                and {u.pk for u in units} == set(question.units.values_list("pk", flat=True))
-                and {g.pk for g in groups} == set(question.groups.values_list("pk", flat=True)))
-        if not same and _collected_for(question=question):  # a survey taken back into design after answers
+        new |= {"indicator": indicator.code, "direction": direction, "units": sorted(u.code for u in units),
+                "groups": sorted(g.code for g in groups)}
+        changed = any(new[k] != old[k] for k in ("indicator", "direction", "units", "groups"))
+        if changed and _collected_for(question=question):  # a survey taken back into design after answers
             raise SurveyRefused(_("该问题已有答卷，只能修改问题的文字。"))
         question.indicator, question.direction = indicator, direction
         question.units.set(units)
         question.groups.set(groups)
-    question.text = text.strip() or question.indicator.name
+    question.text = new["question"] = text.strip() or question.indicator.name
     question.save(update_fields=["text", "indicator", "direction"])
-    new = {"question": question.text, "indicator": question.indicator.code, "direction": question.direction,
-           "units": sorted(u.code for u in question.units.all()), "groups": sorted(g.code for g in question.groups.all())}
     changes = {k: [old[k], new[k]] for k in old if old[k] != new[k]}
     if changes:
         record(by=by, action="question", obj=survey, cycle_id=survey.cycle_id,
@@ -224,9 +224,8 @@ def update_question(*, by, question: Question, text: str, indicator: Indicator |
 @transaction.atomic
 def remove_question(*, by, question: Question) -> None:
     """Remove a question while the survey is being designed and nothing was collected for it."""
-    survey = question.survey
-    _may_remove(by, survey, collected=_collected_for(question=question),
-                if_started=_("测评开始后不能删除测评问题。"), if_collected=_("该问题已有答卷，不能删除。"))
+    survey = _may_remove(by, question=question, if_started=_("测评开始后不能删除测评问题。"),
+                         if_collected=_("该问题已有答卷，不能删除。"))
     record(by=by, action="question_removed", obj=survey, cycle_id=survey.cycle_id,
            changes={"question": [question.text, None], "indicator": [question.indicator.code, None]})
     question.delete()

@@ -18,11 +18,12 @@ from .models import ImportBatch, Survey
 from .services import SurveyRefused
 
 
-def _survey(request: HttpRequest, cycle: int, pk: int) -> Survey:
-    """The survey, its imports cut off by a restart already marked as such (so no page shows them running)."""
+def _survey(request: HttpRequest, cycle: int, pk: int, *, shows_batches: bool = True) -> Survey:
+    """The survey; where its batches are shown, those cut off by a restart are first marked as such."""
     c = access.get_cycle_for_user(request.user, cycle)
     survey = access.get_survey_for_user(request.user, c, pk)
-    imports.settle_interrupted(survey)
+    if shows_batches:
+        imports.settle_interrupted(survey)
     return survey
 
 
@@ -70,7 +71,7 @@ def survey_import_status(request: HttpRequest, cycle: int, pk: int, batch: int) 
 @login_required
 @require_safe
 def survey_import_template(request: HttpRequest, cycle: int, pk: int) -> HttpResponse:
-    survey = _survey(request, cycle, pk)
+    survey = _survey(request, cycle, pk, shows_batches=False)
     resp = HttpResponse(imports.template_csv(survey), content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-answers-template.csv"'
     return resp

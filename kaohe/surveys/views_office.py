@@ -26,7 +26,7 @@ from kaohe.web import access
 from . import reports, services
 from .forms_office import (CommentFilter, GroupEditForm, GroupForm, IpReviewForm, QuestionForm, QuestionTextForm,
                            ReplyForm, ReviewForm, StatusForm, SurveyForm)
-from .models import Submission, Survey
+from .models import Question, Submission, Survey
 
 COMMENTS_PER_PAGE = 50
 
@@ -130,16 +130,9 @@ def _office_survey(request: HttpRequest, cycle: int, pk: int):
 @require_POST
 def survey_settings(request: HttpRequest, cycle: int, pk: int) -> HttpResponse:
     c, survey = _office_survey(request, cycle, pk)
-    form = SurveyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.update_survey(by=request.user, survey=survey, **form.cleaned_data)
-        except services.SurveyRefused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("已保存测评设置。"))
-            return redirect("survey_detail", cycle=c.pk, pk=survey.pk)
-    return render(request, "surveys/detail.html", _detail_ctx(request, c, survey, settings_form=form))
+    return _design_form(request, c, survey, SurveyForm(request.POST),
+                        lambda d: services.update_survey(by=request.user, survey=survey, **d),
+                        lambda _s: _("已保存测评设置。"), "", "settings_form")
 
 
 def _design_form(request: HttpRequest, c, survey: Survey, form, write, done, anchor: str, ctx_key: str) -> HttpResponse:
@@ -169,21 +162,17 @@ def survey_group_add(request: HttpRequest, cycle: int, pk: int) -> HttpResponse:
 @require_POST
 def survey_question_add(request: HttpRequest, cycle: int, pk: int) -> HttpResponse:
     c, survey = _office_survey(request, cycle, pk)
-    form = QuestionForm(request.POST, survey=survey)
-    if form.is_valid():
-        d = form.cleaned_data
+
+    def add(d: dict) -> Question:
         last = survey.questions.order_by("-order").values_list("order", flat=True).first() or 0
-        try:
-            q = services.add_question(by=request.user, survey=survey, indicator=d["indicator"],
-                                      direction=d["direction"], text=d["text"], units=d["all_units"],
-                                      groups=d["groups"], order=last + 1)
-        except services.SurveyRefused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("已添加测评问题“%(t)s”（%(n)d 个被测评单位）。") % {
-                "t": q.text, "n": len(d["all_units"])})
-            return redirect(reverse("survey_detail", args=[c.pk, survey.pk]) + "#questions")
-    return render(request, "surveys/detail.html", _detail_ctx(request, c, survey, question_form=form))
+        q = services.add_question(by=request.user, survey=survey, indicator=d["indicator"], direction=d["direction"],
+                                  text=d["text"], units=d["all_units"], groups=d["groups"], order=last + 1)
+        q.rated = len(d["all_units"])
+        return q
+
+    return _design_form(request, c, survey, QuestionForm(request.POST, survey=survey), add,
+                        lambda q: _("已添加测评问题“%(t)s”（%(n)d 个被测评单位）。") % {"t": q.text, "n": q.rated},
+                        "#questions", "question_form")
 
 
 def _office_group(request: HttpRequest, cycle: int, pk: int, group: int):

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth.models import User
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from kaohe.indicators.models import Cycle
@@ -104,10 +105,10 @@ def _telephone_file(folder: Path, example: dict, opened: dt.datetime, rng: rando
         out = csv.writer(f)
         out.writerow(imports.HEADERS)
         days, day_minutes = OPENED_DAYS_AGO - 1, (20 - 9) * 60  # the calls were made from 9:00 to 20:00
+        first = dt.datetime.combine(timezone.localtime(opened).date(), dt.time(9, 0))
         for i, (unit, choice) in enumerate(rows):
             k = i * days * day_minutes // len(rows)
-            day = timezone.localtime(opened).date() + dt.timedelta(days=k // day_minutes)
-            at = dt.datetime.combine(day, dt.time(9, 0)) + dt.timedelta(minutes=k % day_minutes)
+            at = first + dt.timedelta(days=k // day_minutes, minutes=k % day_minutes)
             out.writerow([f"DH{i + 1:05d}", "phone", unit, "S1", str(CHOICE_LABELS[choice]), notes.get(i, ""),
                           at.strftime("%Y-%m-%d %H:%M")])
     return path
@@ -170,9 +171,8 @@ def build_survey(*, cycle: Cycle, office: User, stat: User, example: dict, today
         back.set(sub, "submitted_at", burst_at + dt.timedelta(seconds=25 * j))
         back.set(token, "used_at", sub.submitted_at)
     back.flush()
-    for c in Comment.objects.filter(survey=survey, submission__isnull=False).select_related("submission"):
-        back.set(c, "created_at", c.submission.submitted_at)
-    back.flush()
+    survey.comments.filter(submission__isnull=False).update(created_at=Subquery(
+        Submission.objects.filter(pk=OuterRef("submission_id")).values("submitted_at")[:1]))
     svc.fold_counts(survey)
 
     replied: set[str] = set()  # the first comment of each unit in REPLIES is answered; a later one waits
