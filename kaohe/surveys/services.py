@@ -176,7 +176,7 @@ def update_group(*, by, group: Group, name: str, kind: str, channel: str) -> Gro
 @transaction.atomic
 def remove_group(*, by, group: Group) -> None:
     """Remove a group while the survey is being designed and nothing was collected for it."""
-    survey = _may_remove(by, group=group, if_started=_("测评开始后不能删除作答群体，只能修改名称、群体和渠道。"),
+    survey = _may_remove(by, group=group, if_started=_("测评开始后不能删除作答群体，只能修改名称。"),
                          if_collected=_("该群体已有邀请码或答卷，不能删除。"))
     record(by=by, action="group_removed", obj=survey, cycle_id=survey.cycle_id,
            changes={"group": [group.code, None], "name": [group.name, None]})
